@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views import generic
+
+from .models import Article, Author, Section
+
+LATEST_ON_FRONT = 12
+PER_SECTION_ON_FRONT = 4
+RELATED_ARTICLES = 4
+
+
+class ArticleListMixin:
+    """Show published articles, a page at a time."""
+
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+
+class FrontPageView(generic.TemplateView):
+    template_name = "articles/front_page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        listing = Article.objects.for_listing()
+        latest = list(listing[: LATEST_ON_FRONT + 1])
+        lead = next((a for a in latest if a.featured), None)
+        if lead is None:
+            lead = listing.filter(featured=True).first() or (latest[0] if latest else None)
+        latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
+
+        # The newest few articles of every section, in one query however many sections.
+        ranked = listing.filter(section__isnull=False).annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        by_section = {}
+        for article in ranked.filter(rank__lte=PER_SECTION_ON_FRONT):
+            by_section.setdefault(article.section_id, []).append(article)
+        sections = [
+            (section, by_section[section.pk])
+            for section in Section.objects.all()
+            if section.pk in by_section
+        ]
+        context.update(lead=lead, latest=latest, sections=sections)
+        return context
+
+
+class ArticleArchiveView(ArticleListMixin, generic.ArchiveIndexView):
+    date_field = "published_at"
+    allow_empty = True
+    template_name = "articles/article_archive.html"
+
+
+class ArticleYearArchiveView(ArticleListMixin, generic.YearArchiveView):
+    date_field = "published_at"
+    make_object_list = True
+    template_name = "articles/article_archive.html"
+
+
+class ArticleMonthArchiveView(ArticleListMixin, generic.MonthArchiveView):
+    date_field = "published_at"
+    month_format = "%m"
+    template_name = "articles/article_archive.html"
+
+
+class ArticleDayArchiveView(ArticleListMixin, generic.DayArchiveView):
+    date_field = "published_at"
+    month_format = "%m"
+    template_name = "articles/article_archive.html"
+
+
+class ArticleDetailView(generic.DetailView):
+    model = Article
+
+    def can_preview(self):
+        user = self.request.user
+        return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+
+    def get_queryset(self):
+        queryset = Article.objects.select_related("section").prefetch_related(
+            "bylines__author", "tags"
+        )
+        # Drafts, articles in review and scheduled ones do not exist for readers: 404,
+        # not 403, so nothing about them leaks.
+        return queryset if self.can_preview() else queryset.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        related = (
+            Article.objects.for_listing()
+            .exclude(pk=article.pk)
+            .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .order_by("-shared_tags", "-published_at")
+        )
+        context["related"] = related[:RELATED_ARTICLES]
+        context["preview"] = not article.is_published()
+        return context
+
+
+class SectionDetailView(ArticleListMixin, generic.ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TaggedArticleListView(ArticleListMixin, generic.ListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        queryset = super().get_queryset().filter(tags__slug=self.kwargs["slug"])
+        self.tag = Article.tags.tag_model.objects.filter(slug=self.kwargs["slug"]).first()
+        if self.tag is None:
+            raise Http404
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorDetailView(ArticleListMixin, generic.ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
