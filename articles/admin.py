@@ -87,12 +87,28 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
-    readonly_fields = ["lead_image_preview", "created_at", "updated_at", "created_by", "updated_by"]
+
+    readonly_fields = [
+        "lead_image_preview",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    ]
     fieldsets = [
         (None, {"fields": ["kicker", "title", "slug", "lead", "body"]}),
         (
             _("Publicatie"),
-            {"fields": ["status", "published_at", "section", "tags", "featured", "update_note"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "section",
+                    "tags",
+                    "featured",
+                    "update_note",
+                ]
+            },
         ),
         (
             _("Hoofdafbeelding"),
@@ -120,7 +136,9 @@ class ArticleAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+                Prefetch(
+                    "bylines", queryset=ArticleAuthor.objects.select_related("author")
+                )
             )
         )
 
@@ -178,7 +196,8 @@ class ArticleAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("%d artikel gepubliceerd.", "%d artikelen gepubliceerd.", count) % count,
+            ngettext("%d artikel gepubliceerd.", "%d artikelen gepubliceerd.", count)
+            % count,
             messages.SUCCESS,
         )
 

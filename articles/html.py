@@ -1,4 +1,4 @@
-"""Server-side allow-list sanitising of article body HTML (nh3, the Ammonia bindings)."""
+"""Server-side allow-list sanitising of article body HTML (nh3: Ammonia bindings)."""
 
 import nh3
 

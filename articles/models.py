@@ -49,7 +49,9 @@ class Section(models.Model):
     name = models.CharField(_("naam"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     order = models.PositiveSmallIntegerField(
-        _("volgorde"), default=0, help_text=_("Lagere getallen staan eerder in het menu.")
+        _("volgorde"),
+        default=0,
+        help_text=_("Lagere getallen staan eerder in het menu."),
     )
     description = models.TextField(_("omschrijving"), blank=True)
 
@@ -104,7 +106,9 @@ class Author(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles a reader may see: published and due."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
 
     def for_listing(self):
         """Return published articles with what a list card shows, in a fixed number of
@@ -174,7 +178,9 @@ class Article(models.Model):
     featured = models.BooleanField(
         _("openingsverhaal"),
         default=False,
-        help_text=_("Het nieuwste gepubliceerde openingsverhaal staat bovenaan de voorpagina."),
+        help_text=_(
+            "Het nieuwste gepubliceerde openingsverhaal staat bovenaan de voorpagina."
+        ),
     )
     lead_image = models.ImageField(
         _("hoofdafbeelding"), upload_to="articles/%Y/%m/", blank=True
@@ -185,7 +191,9 @@ class Article(models.Model):
         _("alt-tekst"),
         max_length=300,
         blank=True,
-        help_text=_("Beschrijf wat er op de afbeelding te zien is, voor wie haar niet ziet."),
+        help_text=_(
+            "Beschrijf wat er op de afbeelding te zien is, voor wie haar niet ziet."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT
@@ -205,7 +213,9 @@ class Article(models.Model):
         _("bijwerkingsnotitie"),
         max_length=255,
         blank=True,
-        help_text=_("Openbaar, onder de kop ‘Bijgewerkt’, bijv. ‘Aantal doden aangepast’."),
+        help_text=_(
+            "Openbaar, onder de kop ‘Bijgewerkt’, bijv. ‘Aantal doden aangepast’."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -248,13 +258,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, pk=self.pk, fallback="artikel")
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, pk=self.pk, fallback="artikel")
@@ -263,6 +266,13 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, pk=self.pk, fallback="artikel")
 
     def is_published(self):
         return (
@@ -299,9 +309,14 @@ class ArticleAuthor(models.Model):
         GRAPHICS = "graphics", _("graphics")
         EDITING = "redactie", _("redactie")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
     author = models.ForeignKey(
-        Author, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="bylines"
+        Author,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
     )
     role = models.CharField(_("rol"), max_length=16, choices=Role, blank=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)

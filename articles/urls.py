@@ -4,7 +4,7 @@ from . import views
 
 
 class UnicodeSlugConverter:
-    """Like Django's slug converter, but also letters of other scripts (Arabic titles)."""
+    """Like Django's slug converter, but also letters of other scripts (Arabic)."""
 
     regex = r"[-\w]+"
 

@@ -30,7 +30,9 @@ class FrontPageView(generic.TemplateView):
         latest = list(listing[: LATEST_ON_FRONT + 1])
         lead = next((a for a in latest if a.featured), None)
         if lead is None:
-            lead = listing.filter(featured=True).first() or (latest[0] if latest else None)
+            lead = listing.filter(featured=True).first() or (
+                latest[0] if latest else None
+            )
         latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
 
         # The newest few articles of every section, in one query however many sections.
@@ -82,7 +84,11 @@ class ArticleDetailView(generic.DetailView):
 
     def can_preview(self):
         user = self.request.user
-        return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+        return (
+            user.is_active
+            and user.is_staff
+            and user.has_perm("articles.change_article")
+        )
 
     def get_queryset(self):
         queryset = Article.objects.select_related("section").prefetch_related(
@@ -100,7 +106,9 @@ class ArticleDetailView(generic.DetailView):
             Article.objects.for_listing()
             .exclude(pk=article.pk)
             .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .annotate(
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            )
             .order_by("-shared_tags", "-published_at")
         )
         context["related"] = related[:RELATED_ARTICLES]
@@ -124,7 +132,9 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
 
     def get_queryset(self):
         queryset = super().get_queryset().filter(tags__slug=self.kwargs["slug"])
-        self.tag = Article.tags.tag_model.objects.filter(slug=self.kwargs["slug"]).first()
+        self.tag = Article.tags.tag_model.objects.filter(
+            slug=self.kwargs["slug"]
+        ).first()
         if self.tag is None:
             raise Http404
         return queryset

@@ -138,7 +138,10 @@ def _cache_from_url(url):
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
     if scheme == "file":
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -152,17 +155,22 @@ def _cache_from_url(url):
     )
 
 
-CACHES = {"default": _cache_from_url(env("CACHE_URL") or env("REDIS_URL") or "locmem://")}
+CACHES = {
+    "default": _cache_from_url(env("CACHE_URL") or env("REDIS_URL") or "locmem://")
+}
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "newsroom")
 # A local-memory cache lives in one process: another worker cannot invalidate it, so
 # whatever is cached there must expire by itself within the ticker's poll interval.
-CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(
+    ("LocMemCache", "DummyCache")
+)
 
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "nl"
@@ -173,7 +181,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT") or env("DJANGO_STATIC_ROOT") or VAR_DIR / "static")
+STATIC_ROOT = Path(
+    env("STATIC_ROOT") or env("DJANGO_STATIC_ROOT") or VAR_DIR / "static"
+)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {

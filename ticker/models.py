@@ -11,7 +11,7 @@ HEADLINE_MAX_LENGTH = 160
 
 class TickerItemQuerySet(models.QuerySet):
     def live(self, now=None):
-        """Return the items readers see now: visible, due and not expired, newest first."""
+        """Return the items readers see now: visible, due, unexpired, newest first."""
         now = now or timezone.now()
         return (
             self.filter(is_visible=True, published_at__lte=now)
@@ -56,7 +56,9 @@ class TickerItem(models.Model):
         _("verloopt op"),
         null=True,
         blank=True,
-        help_text=_("Daarna verdwijnt het bericht uit de ticker; het blijft in het archief."),
+        help_text=_(
+            "Daarna verdwijnt het bericht uit de ticker; het blijft in het archief."
+        ),
     )
     is_visible = models.BooleanField(
         _("zichtbaar"),
@@ -84,13 +86,17 @@ class TickerItem(models.Model):
         verbose_name_plural = _("tickerberichten")
         permissions = [("publish_tickeritem", _("Kan tickerberichten zichtbaar maken"))]
         indexes = [
-            models.Index(fields=["is_visible", "-published_at"], name="ticker_live_idx"),
+            models.Index(
+                fields=["is_visible", "-published_at"], name="ticker_live_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(article__isnull=True) | Q(url=""),
                 name="ticker_one_link",
-                violation_error_message=_("Kies een artikel óf een externe link, niet beide."),
+                violation_error_message=_(
+                    "Kies een artikel óf een externe link, niet beide."
+                ),
             ),
         ]
 
