@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Artikelen")
+
+    def ready(self):
+        import reversion
+        from taggit.models import TaggedItem
+
+        from .workflow import ensure_newsroom_groups
+
+        # Articles follow their tag links into every revision (see models.py).
+        if not reversion.is_registered(TaggedItem):
+            reversion.register(TaggedItem)
+        post_migrate.connect(
+            ensure_newsroom_groups, sender=self, dispatch_uid="newsroom_groups"
+        )

@@ -1,12 +1,19 @@
+import secrets
+from datetime import timedelta
+
+import reversion
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from .html import sanitize_html
 
@@ -105,9 +112,23 @@ class Author(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Return the articles a reader may see: published and due."""
+        """Return the articles a reader may see: published, due and not expired.
+
+        This is the one public rule: lists, feed, sitemap, search and ticker links all
+        go through it, so an embargo (a future published_at), an expiry time, a move
+        back to draft and a kill take effect everywhere at the same moment.
+        """
+        now = timezone.now()
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self):
+        """Return published articles whose time has not come yet."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         )
 
     def for_listing(self):
@@ -131,6 +152,7 @@ class Article(models.Model):
         DRAFT = "draft", _("Concept")
         REVIEW = "review", _("Ter beoordeling")
         PUBLISHED = "published", _("Gepubliceerd")
+        KILLED = "killed", _("Ingetrokken")
 
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(
@@ -207,14 +229,53 @@ class Article(models.Model):
             "toekomst plant het in; leeg betekent: nu, bij publiceren."
         ),
     )
+    expires_at = models.DateTimeField(
+        _("offline vanaf"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optioneel: vanaf dit moment verdwijnt het artikel van de site, uit "
+            "lijsten, feed en sitemap. Leeg betekent: blijft online."
+        ),
+    )
+    public_updated_at = models.DateTimeField(
+        _("openbaar bijgewerkt"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Tijd van de laatste belangrijke update of correctie; lezers zien hem als "
+            "‘Bijgewerkt’. Kleine correcties laten hem staan."
+        ),
+    )
+    kill_reason = models.TextField(
+        _("reden van intrekken"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Openbaar: lezers zien deze reden op het oude adres."),
+    )
+    killed_at = models.DateTimeField(
+        _("ingetrokken op"), null=True, blank=True, editable=False
+    )
+    version = models.PositiveIntegerField(
+        _("versie"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Telt elke opslag; zo ziet het beheer dat iemand anders ook "
+            "heeft opgeslagen."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     update_note = models.CharField(
         _("bijwerkingsnotitie"),
         max_length=255,
         blank=True,
+        editable=False,
         help_text=_(
-            "Openbaar, onder de kop ‘Bijgewerkt’, bijv. ‘Aantal doden aangepast’."
+            "De toelichting bij de laatste belangrijke update of correctie; het "
+            "volledige logboek staat onder het artikel."
         ),
     )
     created_by = models.ForeignKey(
@@ -243,6 +304,12 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("artikel")
         verbose_name_plural = _("artikelen")
+        permissions = [
+            (
+                "publish_article",
+                _("Kan artikelen publiceren, inplannen, terugtrekken en intrekken"),
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
             models.Index(
@@ -265,6 +332,8 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -273,12 +342,23 @@ class Article(models.Model):
     def clean(self):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, pk=self.pk, fallback="artikel")
+        if (
+            self.expires_at
+            and self.published_at
+            and self.expires_at <= self.published_at
+        ):
+            raise ValidationError(
+                {"expires_at": _("‘Offline vanaf’ moet na de publicatiedatum liggen.")}
+            )
 
     def is_published(self):
+        """Mirror ArticleQuerySet.published() for one row."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     is_published.boolean = True
@@ -297,8 +377,30 @@ class Article(models.Model):
         return list(self.bylines.all())
 
     @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_killed(self):
+        return self.status == self.Status.KILLED
+
+    @property
     def was_updated(self):
-        return bool(self.update_note)
+        """Return whether a significant update or correction was published."""
+        return self.public_updated_at is not None
+
+    @property
+    def modified_at(self):
+        """Return the public modification time: only significant updates move it."""
+        return self.public_updated_at or self.published_at
+
+    @property
+    def tagged_items(self):
+        # django-reversion follows this to keep the tags with every revision.
+        return TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=self.pk,
+        )
 
 
 class ArticleAuthor(models.Model):
@@ -333,3 +435,168 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.role})" if self.role else str(self.author)
+
+
+# Every save of an article keeps a revision with its bylines and tags. The counter
+# `version` is kept too, so a revision can be matched to the state an editor opened.
+reversion.register(
+    Article, follow=["bylines", "tagged_items"], exclude=["tags", "authors"]
+)
+reversion.register(ArticleAuthor)
+
+
+def new_preview_token():
+    return secrets.token_urlsafe(32)
+
+
+def default_preview_expiry():
+    return timezone.now() + timedelta(days=PreviewLink.DEFAULT_DAYS)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked=False, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A secret, expiring address that shows an unpublished article without login."""
+
+    DEFAULT_DAYS = 3
+    MAX_DAYS = 30
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("artikel"),
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+    )
+    token = models.CharField(
+        _("sleutel"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        default=new_preview_token,
+    )
+    expires_at = models.DateTimeField(
+        _("geldig tot"),
+        default=default_preview_expiry,
+        help_text=_("Daarna werkt de link niet meer (hoogstens %(days)s dagen).")
+        % {"days": MAX_DAYS},
+    )
+    revoked = models.BooleanField(
+        _("ingetrokken"),
+        default=False,
+        help_text=_("Aanvinken en opslaan: de link werkt meteen niet meer."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("gemaakt"), auto_now_add=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("voorbeeldlink")
+        verbose_name_plural = _("voorbeeldlinks")
+
+    def __str__(self):
+        return _("Voorbeeld van ‘%(title)s’") % {"title": self.article}
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    def clean(self):
+        if self.expires_at is None:
+            return
+        now = timezone.now()
+        if self._state.adding and self.expires_at <= now:
+            raise ValidationError({"expires_at": _("Kies een tijd in de toekomst.")})
+        if self.expires_at > now + timedelta(days=self.MAX_DAYS):
+            raise ValidationError(
+                {
+                    "expires_at": _(
+                        "Een voorbeeldlink is hoogstens %(days)s dagen geldig."
+                    )
+                    % {"days": self.MAX_DAYS}
+                }
+            )
+
+    def is_valid(self):
+        return not self.revoked and self.expires_at > timezone.now()
+
+    is_valid.boolean = True
+
+
+class ArticleUpdate(models.Model):
+    """One entry of an article's public, append-only log of updates and corrections."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Update")
+        CORRECTION = "correction", _("Correctie")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("artikel"),
+        on_delete=models.CASCADE,
+        related_name="public_updates",
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind)
+    note = models.TextField(
+        _("toelichting"),
+        max_length=500,
+        help_text=_("Openbaar, onder het artikel."),
+    )
+    created_at = models.DateTimeField(_("tijd"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("update of correctie")
+        verbose_name_plural = _("updates en correcties")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note}"
+
+    def save(self, *args, **kwargs):
+        # Readers rely on the log: what was published in it is never rewritten.
+        if not self._state.adding:
+            raise ValueError("Article updates are append-only.")
+        super().save(*args, **kwargs)
+
+
+class SlugRedirect(models.Model):
+    """An old address of a published article, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(
+        _("oude slug"), max_length=200, unique=True, allow_unicode=True
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("artikel"),
+        on_delete=models.CASCADE,
+        related_name="slug_redirects",
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("doorverwijzing")
+        verbose_name_plural = _("doorverwijzingen")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
