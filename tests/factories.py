@@ -1,10 +1,13 @@
 """Test data builders: make_x(**overrides) fills the rest with sensible defaults."""
 
+import io
 import itertools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, ArticleAuthor, Author, Section
 from ticker.models import TickerItem
@@ -34,9 +37,20 @@ def make_article(*, tags=(), authors=(), **overrides):
     article = Article.objects.create(**overrides)
     if tags:
         article.tags.set(list(tags))
+    # authors: Author records in byline order, or (author, role) pairs.
     for order, author in enumerate(authors):
-        ArticleAuthor.objects.create(article=article, author=author, order=order)
+        author, role = author if isinstance(author, tuple) else (author, "")
+        ArticleAuthor.objects.create(
+            article=article, author=author, role=role, order=order
+        )
     return article
+
+
+def make_image_file(name="beeld.jpg", size=(1200, 800), color=(164, 22, 26)):
+    """Return an uploadable JPEG made by Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def make_ticker_item(**overrides):
