@@ -32,7 +32,8 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # Only significant updates count; a fixed typo does not make an item new.
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(byline.author.name for byline in item.bylines.all()) or None

@@ -1,13 +1,15 @@
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
 from django.views import generic
 
+from .html import sanitize_html
 from .models import Article, Author, Section
 
-LATEST_ON_FRONT = 12
+LATEST_ON_FRONT = 10
 PER_SECTION_ON_FRONT = 4
 RELATED_ARTICLES = 4
 
@@ -19,6 +21,15 @@ class ArticleListMixin:
 
     def get_queryset(self):
         return Article.objects.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        return context
 
 
 class FrontPageView(generic.TemplateView):
@@ -36,7 +47,11 @@ class FrontPageView(generic.TemplateView):
         latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
 
         # The newest few articles of every section, in one query however many sections.
-        ranked = listing.filter(section__isnull=False).annotate(
+        # The lead story is already on top of the page: it does not repeat below.
+        blocks = listing.filter(section__isnull=False)
+        if lead is not None:
+            blocks = blocks.exclude(pk=lead.pk)
+        ranked = blocks.annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=F("section_id"),
@@ -101,19 +116,34 @@ class ArticleDetailView(generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
+        context["related"] = self.get_related(article)
+        context["preview"] = not article.is_published()
+        # save() already cleans the body; cleaning again on the way out also covers
+        # rows written around it (queryset.update(), loaddata, raw SQL).
+        context["body"] = mark_safe(sanitize_html(article.body))
+        return context
+
+    def get_related(self, article):
+        """Return published articles sharing the most tags, then the same section."""
         tag_ids = [tag.pk for tag in article.tags.all()]
+        shares = Q(pk__in=[])
+        if tag_ids:
+            shares |= Q(tags__in=tag_ids)
+        if article.section_id:
+            shares |= Q(section_id=article.section_id)
+        shared_tags = (
+            Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            if tag_ids
+            else Value(0)
+        )
         related = (
             Article.objects.for_listing()
             .exclude(pk=article.pk)
-            .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
-            .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-            )
-            .order_by("-shared_tags", "-published_at")
+            .filter(shares)
+            .annotate(shared_tags=shared_tags)
+            .order_by("-shared_tags", "-published_at", "-pk")
         )
-        context["related"] = related[:RELATED_ARTICLES]
-        context["preview"] = not article.is_published()
-        return context
+        return related[:RELATED_ARTICLES]
 
 
 class SectionDetailView(ArticleListMixin, generic.ListView):
