@@ -6,10 +6,20 @@ documented in README.md and docs/deploy.md.
 """
 
 import os
+import re
 import sys
+from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +66,18 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = _INSECURE_KEY
+elif not DEBUG and (
+    # The thresholds of Django's own check (security.W009), but fatal in production.
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} "
+        f"characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and may "
+        f"not start with {SECRET_KEY_INSECURE_PREFIX!r}. Generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG or TESTING else ""
@@ -79,20 +101,29 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
+    "axes",
     "newsroom",
     "articles",
     "ticker",
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that validates the Host header: probes come by IP address.
+    "newsroom.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.StaffSessionMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -131,6 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the database is away: /readyz must answer within a probe timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 
 
 def _cache_from_url(url):
@@ -142,6 +178,8 @@ def _cache_from_url(url):
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
+            # A dead Redis must fail a request (and /readyz) quickly, not hang it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     if scheme == "file":
         return {
@@ -185,7 +223,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(
     env("STATIC_ROOT") or env("DJANGO_STATIC_ROOT") or VAR_DIR / "static"
 )
-MEDIA_URL = "/media/"
+MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -193,6 +231,52 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+
+def s3_media_storage():
+    """Return the STORAGES entry and MEDIA_URL for media on S3-compatible storage.
+
+    Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, which boto3
+    reads from the environment itself.
+    """
+    missing = [name for name in ("storages", "boto3") if not find_spec(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs django-storages and boto3: pip install -e '.[s3]'."
+        )
+    bucket = env("S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    domain = env("S3_CUSTOM_DOMAIN")  # a CDN or the bucket's public host name
+    location = env("S3_LOCATION", "media").strip("/")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env("S3_ENDPOINT_URL") or None,
+        "region_name": env("S3_REGION") or None,
+        "custom_domain": domain or None,
+        "location": location,
+        # Public objects under unguessable dated names; no signed, expiring URLs in
+        # pages that a CDN keeps.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=86400"},
+    }
+    if domain:
+        media_url = f"https://{domain}/{location}/"
+    elif options["endpoint_url"]:
+        media_url = f"{options['endpoint_url'].rstrip('/')}/{bucket}/{location}/"
+    else:
+        media_url = f"https://{bucket}.s3.amazonaws.com/{location}/"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, media_url
+
+
+# Uploads on this server's disk (the default) or, for several app servers, on
+# S3-compatible object storage.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"], MEDIA_URL = s3_media_storage()
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -222,21 +306,102 @@ TICKER_BREAKING_POLL_SECONDS = env_int("TICKER_BREAKING_POLL_SECONDS", 10)
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Trusted because gunicorn only listens behind nginx or a load balancer that sets it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
+)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+X_FRAME_OPTIONS = "DENY"
+# How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1; nginx
+# behind a load balancer: 2). The login lockout keys on the address found there.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = not DEBUG
+# Only staff have sessions. StaffSessionMiddleware renews the cookie on every admin
+# request, which makes this an inactivity timeout: two hours, for a long edit.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", 2 * 60 * 60)
+
+# The admin at an address of your choosing: DJANGO_ADMIN_URL=redactie-x7/.
+ADMIN_URL = env("DJANGO_ADMIN_URL", "beheer/").strip("/") + "/"
+if ADMIN_URL == "/" or not re.fullmatch(r"[A-Za-z0-9._~/-]+/", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path such as beheer/ (letters, digits, - . _ ~ /)."
+    )
+
+# Login throttling (django-axes): five wrong passwords for one user name from one
+# address lock that pair out for a quarter of an hour; other editors, and the same
+# editor elsewhere, can still log in.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Retrying while locked out must not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp). Public pages load only the site's own scripts
+# and styles, never inline ones; ContentSecurityPolicyMiddleware adds the admin's
+# needs. A nonce appears only on responses whose templates ask for one.
+_media = urlsplit(MEDIA_URL)
+_MEDIA_ORIGIN = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGIN],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Static files: WhiteNoise serves hashed names (from the manifest storage) with a
+# year-long immutable Cache-Control by itself; this is for the few unhashed ones.
+WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 300)
+
+# Logs: JSON lines on stdout (DJANGO_LOG_FORMAT=plain for reading them yourself), each
+# with the request's id, method, path and user id when there is a request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {"request": {"()": "newsroom.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "newsroom.logging.JSONFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request"],
+            "formatter": env("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Drop Django's own handlers (a DEBUG-only console, mail_admins): everything
+        # goes to the root's one stdout handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

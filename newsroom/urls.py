@@ -1,11 +1,14 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
-from django.views.static import serve
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, SectionSitemap
+from newsroom import views
 
 sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap}
 
@@ -14,17 +17,21 @@ admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} redactie"
 admin.site.index_title = "Redactie"
 
 urlpatterns = [
-    path("beheer/", admin.site.urls),
-    path("feed/", LatestArticlesFeed(), name="feed"),
+    # HealthCheckMiddleware answers these first; the routes give them their names.
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    # Public endpoints are read-only: anything but GET and HEAD gets a 405.
+    path("feed/", require_safe(LatestArticlesFeed()), name="feed"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        require_safe(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemaps",
     ),
@@ -32,7 +39,13 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
+if settings.MEDIA_URL.startswith("/"):
+    # Uploads from MEDIA_ROOT, with safe headers (in production nginx may serve them
+    # instead, see docs/deploy.md). Media on object storage has an absolute MEDIA_URL.
     urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            views.serve_media,
+            name="media",
+        ),
     ]

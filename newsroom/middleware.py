@@ -1,0 +1,110 @@
+"""Middleware for request ids, health probes, the admin's CSP and staff sessions."""
+
+import re
+import uuid
+
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from js_asset import Media
+
+from . import views
+from .logging import current_request
+
+# What a proxy's or load balancer's request id looks like (nginx: 32 hex digits, AWS:
+# "Root=1-..."); anything else is replaced rather than written into logs and headers.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{7,127}")
+
+
+def _is_admin(request):
+    return request.path_info.startswith(f"/{settings.ADMIN_URL}")
+
+
+class RequestIdMiddleware:
+    """Give each request an id: in every log record and in the X-Request-ID header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        if _SANE_REQUEST_ID.fullmatch(incoming):
+            request.request_id = incoming
+        else:
+            request.request_id = uuid.uuid4().hex
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    def process_exception(self, request, exception):
+        # Load the user now, so that the error logged next can say whose request failed.
+        try:
+            request.user.pk  # noqa: B018
+        except Exception:
+            pass
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before anything validates the Host header.
+
+    Load balancers probe each server by its IP address, which is not (and should not
+    be) in ALLOWED_HOSTS; the probes reveal nothing and change nothing.
+    """
+
+    probes = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with what the admin cannot do without.
+
+    The prose editor's import map is an inline script: admin forms render their media
+    with the request's nonce. Its editor injects a <style> element, and Django's own
+    change list writes one: in the admin only, inline styles are allowed.
+    """
+
+    def process_template_response(self, request, response):
+        media = (response.context_data or {}).get("media")
+        if _is_admin(request) and isinstance(media, Media):
+            response.context_data["media"] = Media.from_media(
+                media, nonce=request.csp_nonce
+            )
+        return response
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if _is_admin(request):
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", ()), UNSAFE_INLINE]
+            parts.update = update
+        return parts
+
+
+class StaffSessionMiddleware:
+    """Keep a staff session alive while it is used in the admin, and only there.
+
+    SESSION_COOKIE_AGE is then an inactivity timeout. Public pages never touch the
+    session, so they stay free of Set-Cookie and cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and _is_admin(request) and not session.is_empty():
+            session.modified = True
+        return response
