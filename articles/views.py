@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db.models import Count, F, Q, Value, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views import generic
+from taggit.models import Tag
 
 from .html import sanitize_html
 from .models import Article, Author, Section
@@ -161,13 +161,8 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        queryset = super().get_queryset().filter(tags__slug=self.kwargs["slug"])
-        self.tag = Article.tags.tag_model.objects.filter(
-            slug=self.kwargs["slug"]
-        ).first()
-        if self.tag is None:
-            raise Http404
-        return queryset
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
