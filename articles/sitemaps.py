@@ -8,10 +8,15 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-pk")
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "public_updated_at")
+            .order_by("-pk")
+        )
 
     def lastmod(self, item):
-        return item.updated_at
+        # Only a significant update or correction counts; typo fixes do not.
+        return item.modified_at
 
 
 class SectionSitemap(Sitemap):

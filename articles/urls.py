@@ -21,6 +21,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="index"),
     path("artikel/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("voorbeeld/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
     path("rubriek/<uslug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path("tag/<uslug:slug>/", views.TaggedArticleListView.as_view(), name="tag"),
     path("auteur/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author"),

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.db.models import Count, F, Q, Value, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views import generic
 from taggit.models import Tag
 
 from .html import sanitize_html
-from .models import Article, Author, Section
+from .models import Article, Author, PreviewLink, Section, SlugRedirect
 
 LATEST_ON_FRONT = 10
 PER_SECTION_ON_FRONT = 4
@@ -97,6 +98,15 @@ class ArticleDayArchiveView(ArticleListMixin, generic.DayArchiveView):
 class ArticleDetailView(generic.DetailView):
     model = Article
 
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            return moved_or_gone(request, self.kwargs["slug"])
+        if self.object.is_killed:
+            return killed_response(request, self.object)
+        return response
+
     def can_preview(self):
         user = self.request.user
         return (
@@ -177,3 +187,50 @@ class AuthorDetailView(ArticleListMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+def killed_response(request, article):
+    """Answer 410 Gone for a withdrawn article, with its public reason."""
+    return render(request, "articles/killed.html", {"article": article}, status=410)
+
+
+def moved_or_gone(request, slug):
+    """Answer a slug no public article has: withdrawn, renamed, or not found."""
+    killed = Article.objects.filter(slug=slug, status=Article.Status.KILLED).first()
+    if killed is not None:
+        return killed_response(request, killed)
+    moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug)
+    moved = moved.first()
+    if moved is not None and (moved.article.is_published() or moved.article.is_killed):
+        return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+    raise Http404
+
+
+class PreviewLinkView(ArticleDetailView):
+    """Show an unpublished article to someone without an account, via a secret link.
+
+    The page is never cached and never indexed; an expired or revoked link answers
+    410 Gone.
+    """
+
+    def get(self, request, *args, **kwargs):
+        link = get_object_or_404(
+            PreviewLink.objects.select_related("article"), token=kwargs["token"]
+        )
+        if link.is_valid():
+            self.object = self.get_queryset().get(pk=link.article_id)
+            context = self.get_context_data(object=self.object)
+            context.update(preview=True, preview_link=link)
+            response = self.render_to_response(context)
+        else:
+            response = render(
+                request, "articles/preview_gone.html", {"link": link}, status=410
+            )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_queryset(self):
+        return Article.objects.select_related("section").prefetch_related(
+            "bylines__author", "tags"
+        )

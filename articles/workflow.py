@@ -190,6 +190,16 @@ def allowed_transitions(user, article):
     return [t for t in TRANSITIONS.values() if _check(user, article, t, raise_=False)]
 
 
+def check_transition(user, article, name):
+    """Raise TransitionError unless user may apply transition name to article."""
+    try:
+        transition = TRANSITIONS[name]
+    except KeyError:
+        raise TransitionError(_("Onbekende actie.")) from None
+    _check(user, article, transition)
+    return transition
+
+
 def _check(user, article, transition, *, raise_=True):
     status = article.status or _S.DRAFT
     if status not in transition.sources:
@@ -227,11 +237,7 @@ def apply_transition(article, name, user, *, reason=""):
     Raise TransitionError when user may not do it or the article is not in a state
     it applies to.
     """
-    try:
-        transition = TRANSITIONS[name]
-    except KeyError:
-        raise TransitionError(_("Onbekende actie.")) from None
-    _check(user, article, transition)
+    transition = check_transition(user, article, name)
     now = timezone.now()
     if name == "publish":
         if article.status == _S.PUBLISHED and article.is_scheduled:

@@ -73,3 +73,14 @@ def make_user(username="redacteur", *, perms=(), **overrides):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
+
+
+def make_member(username, role, **overrides):
+    """Return a staff user in the newsroom group for role ("verslaggever", ...)."""
+    from django.contrib.auth.models import Group
+
+    from articles.workflow import ROLE_GROUPS
+
+    user = make_user(username, **overrides)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    return user
