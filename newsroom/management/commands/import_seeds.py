@@ -25,8 +25,8 @@ that does not exist (25:61) or a "- " ticker line without a time, no article tit
 title without lead or text, and any value the admin would reject too (a headline over
 160 characters, a title over 200, a lead over 600).
 
-Warnings (the file is imported): control characters, U+2028/U+2029 and stray BOMs are
-replaced by a space; bidi override/isolate characters are removed; a ticker line
+Warnings (the file is imported): control characters and U+2028/U+2029 are replaced by a
+space; stray BOMs and bidi override/isolate characters are removed; a ticker line
 without a headline or with a headline seen earlier in the file is skipped; a time later
 than the line above is read as the day before (the list crossed midnight).
 
@@ -36,7 +36,10 @@ changes nothing, an edited record is kept as the editors left it ("kept, edited 
 import"), a deleted one is not brought back. Lines already imported from another file,
 or already on the site, are skipped. Delete a log entry to import its line again.
 
-Exit status: 0 when every file imported, 1 when a file failed, 2 for bad arguments.
+Output: a line per file (created / unchanged / kept / skipped) and a total with the
+date used; -v 2 lists every line, -v 0 only errors. --dry-run runs the whole import in
+a transaction that is rolled back. Exit status: 0 when every file imported, 1 when a
+file failed, 2 for bad arguments.
 """
 
 import argparse
