@@ -513,7 +513,8 @@ class ArticleAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("created_by")
+            # Naming any relation here makes the changelist skip list_select_related.
+            .select_related("created_by", "section")
             .prefetch_related(
                 Prefetch(
                     "bylines", queryset=ArticleAuthor.objects.select_related("author")

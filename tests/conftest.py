@@ -11,6 +11,9 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # An existing (empty) STATIC_ROOT keeps WhiteNoise from warning on every request.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     settings.SECURE_SSL_REDIRECT = False
 
 
