@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from ticker.actions import push_to_ticker
+
 from . import workflow
 from .models import (
     Article,
@@ -247,6 +249,20 @@ class ArticleAdminForm(forms.ModelForm):
         if "edit_version" in self.fields and self.instance.pk:
             self.fields["edit_version"].initial = self.instance.version
 
+    def _keep_precise(self, name):
+        # The date/time widgets show whole seconds; an untouched value must not lose
+        # its microseconds (or count as a change) on the way back.
+        value, stored = self.cleaned_data.get(name), getattr(self.instance, name)
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
+    def clean_published_at(self):
+        return self._keep_precise("published_at")
+
+    def clean_expires_at(self):
+        return self._keep_precise("expires_at")
+
     @property
     def transition(self):
         return self.data.get("_transition", "")
@@ -389,7 +405,13 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section"]
     inlines = [ArticleAuthorInline, PreviewLinkInline, ArticleUpdateInline]
-    actions = ["submit_for_review", "publish", "unpublish", "back_to_draft"]
+    actions = [
+        "submit_for_review",
+        "publish",
+        "unpublish",
+        "back_to_draft",
+        push_to_ticker,
+    ]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
