@@ -1,0 +1,102 @@
+"""Admin actions of other apps that feed the ticker."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .models import HEADLINE_MAX_LENGTH, TickerItem
+
+
+def headline_for(article):
+    return Truncator(article.title).chars(HEADLINE_MAX_LENGTH)
+
+
+@admin.action(description=gettext_lazy("In de nieuwsticker zetten"))
+def push_to_ticker(modeladmin, request, queryset):
+    """Put each selected article's title in the ticker, linked to the article.
+
+    A scheduled article gets a ticker item scheduled for the same moment; articles
+    that are neither public nor scheduled, or already in the ticker, are skipped and
+    reported.
+    """
+    user = request.user
+    if not user.has_perm("ticker.add_tickeritem"):
+        modeladmin.message_user(
+            request, _("Je mag geen tickerberichten maken."), messages.ERROR
+        )
+        return
+    visible = user.has_perm("ticker.publish_tickeritem")
+    now = timezone.now()
+    articles = list(queryset)
+    running = TickerItem.objects.live(now).values("pk")[: settings.TICKER_ITEMS]
+    in_ticker = set(
+        TickerItem.objects.filter(is_visible=True, article__in=articles)
+        .unexpired(now)
+        .filter(Q(published_at__gt=now) | Q(pk__in=running))
+        .values_list("article_id", flat=True)
+    )
+    created, skipped_unpublished, skipped_present = [], [], []
+    for article in articles:
+        if not (article.is_published() or article.is_scheduled):
+            skipped_unpublished.append(article)
+        elif article.pk in in_ticker:
+            skipped_present.append(article)
+        else:
+            created.append(
+                TickerItem.objects.create(
+                    headline=headline_for(article),
+                    article=article,
+                    published_at=max(now, article.published_at),
+                    is_visible=visible,
+                    created_by=user,
+                )
+            )
+    if created:
+        if visible:
+            text = ngettext(
+                "%(count)d artikel in de nieuwsticker gezet.",
+                "%(count)d artikelen in de nieuwsticker gezet.",
+                len(created),
+            )
+        else:
+            text = ngettext(
+                "%(count)d artikel als verborgen tickervoorstel opgeslagen; een "
+                "eindredacteur maakt het zichtbaar.",
+                "%(count)d artikelen als verborgen tickervoorstellen opgeslagen; een "
+                "eindredacteur maakt ze zichtbaar.",
+                len(created),
+            )
+        modeladmin.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                text % {"count": len(created)},
+                reverse("admin:ticker_tickeritem_changelist"),
+                _("Naar de nieuwsticker"),
+            ),
+            messages.SUCCESS,
+        )
+    if skipped_unpublished:
+        modeladmin.message_user(
+            request,
+            _("Niet gepubliceerd, dus niet in de ticker gezet: %(titles)s")
+            % {"titles": _titles(skipped_unpublished)},
+            messages.WARNING,
+        )
+    if skipped_present:
+        modeladmin.message_user(
+            request,
+            _("Staat al in de ticker: %(titles)s")
+            % {"titles": _titles(skipped_present)},
+            messages.WARNING,
+        )
+
+
+def _titles(articles):
+    return ", ".join(f"‘{article.title}’" for article in articles)

@@ -1,0 +1,310 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import models
+from django.db.models import BooleanField, Case, Q, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.models import Article
+
+from .actions import headline_for
+from .live import invalidate
+from .models import TickerItem
+
+PUBLISH_PERMISSION = "ticker.publish_tickeritem"
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+class ReaderStateFilter(admin.SimpleListFilter):
+    title = _("wat lezers zien")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return TickerItem.State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case TickerItem.State.LIVE:
+                return queryset.live(now)
+            case TickerItem.State.SCHEDULED:
+                return queryset.scheduled(now)
+            case TickerItem.State.EXPIRED:
+                return queryset.filter(is_visible=True, expires_at__lte=now)
+            case TickerItem.State.HIDDEN:
+                return queryset.filter(is_visible=False)
+        return queryset
+
+
+@admin.register(TickerItem)
+class TickerItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "published_at",
+        "headline",
+        "reader_state",
+        "is_breaking",
+        "is_visible",
+        "link",
+        "created_by",
+    ]
+    list_display_links = ["published_at"]
+    list_editable = ["headline", "is_breaking", "is_visible"]
+    list_filter = [
+        ReaderStateFilter,
+        "is_breaking",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["article", "created_by"]
+    list_per_page = 50
+    search_fields = ["headline", "url", "article__title"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["article"]
+    actions = ["make_visible", "hide", "expire_now"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["ticker/admin.css"]}
+
+    # Permissions: reporters propose, editors publish.
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # What readers see now is the editors' to change; reporters see it read-only.
+        if obj is not None and obj.is_visible and not can_publish(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_visible and not can_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # The form: only the headline is required.
+
+    def get_fieldsets(self, request, obj=None):
+        timing = {"fields": ["published_at", "expires_at", "is_visible"]}
+        if not can_publish(request.user):
+            timing["description"] = _(
+                "Je bericht wordt als voorstel verborgen opgeslagen; een eindredacteur "
+                "maakt het zichtbaar."
+            )
+        fieldsets = [
+            (None, {"fields": ["headline", "is_breaking", "article", "url"]}),
+            (_("Tijd en zichtbaarheid"), timing),
+        ]
+        if obj is not None:
+            fieldsets.append(
+                (
+                    _("Geschiedenis"),
+                    {
+                        "classes": ["collapse"],
+                        "fields": ["created_by", "created_at", "updated_at"],
+                    },
+                )
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields.append("is_visible")
+        return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "headline":
+            # A pasted headline that is too long gets a form error rather than being
+            # cut off silently by the browser.
+            field.widget.attrs.pop("maxlength", None)
+        return field
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # ?article=<id> (from an article's page) fills in the headline too.
+        if initial.get("article") and not initial.get("headline"):
+            article = Article.objects.filter(pk=initial["article"]).first()
+            if article is not None:
+                initial["headline"] = headline_for(article)
+        return initial
+
+    def get_changelist_form(self, request, **kwargs):
+        form_class = super().get_changelist_form(request, **kwargs)
+        if can_publish(request.user):
+            return form_class
+
+        class ProposalChangelistForm(form_class):
+            """Let reporters quick-edit their hidden proposals, nothing readers see."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    if name == "is_visible" or self.instance.is_visible:
+                        field.disabled = True
+
+        return ProposalChangelistForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            # The form was opened a while ago; an unchanged time means "now".
+            if "published_at" not in form.changed_data:
+                obj.published_at = timezone.now()
+        if not can_publish(request.user):
+            obj.is_visible = False
+        super().save_model(request, obj, form, change)
+        if not change and not obj.is_visible and not can_publish(request.user):
+            self.message_user(
+                request,
+                _(
+                    "Opgeslagen als voorstel: een eindredacteur moet het zichtbaar "
+                    "maken."
+                ),
+                messages.WARNING,
+            )
+
+    # The change list shows what readers see.
+
+    def get_queryset(self, request):
+        in_ticker = TickerItem.objects.live().values("pk")[: settings.TICKER_ITEMS]
+        return (
+            super()
+            .get_queryset(request)
+            .with_links()
+            .annotate(
+                in_ticker=Case(
+                    When(pk__in=in_ticker, then=True),
+                    default=False,
+                    output_field=BooleanField(),
+                )
+            )
+        )
+
+    @admin.display(description=_("wat lezers zien"))
+    def reader_state(self, obj):
+        state = obj.reader_state()
+        label = state.label
+        if state == TickerItem.State.LIVE:
+            if getattr(obj, "in_ticker", True):
+                label = _("in de ticker")
+            else:
+                state, label = "archived", _("alleen in het archief")
+        elif state == TickerItem.State.SCHEDULED:
+            label = _("ingepland voor %(when)s") % {"when": _local(obj.published_at)}
+        elif state == TickerItem.State.EXPIRED:
+            label = _("verlopen om %(when)s") % {"when": _local(obj.expires_at)}
+        return format_html(
+            '<span class="ticker-state ticker-state--{}">{}</span>', state, label
+        )
+
+    @admin.display(description=_("link"))
+    def link(self, obj):
+        if obj.article_id:
+            note = "" if obj.get_link() else _(" (nog niet openbaar)")
+            return format_html(
+                '<a href="{}">{}</a>{}',
+                reverse("admin:articles_article_change", args=[obj.article_id]),
+                Truncator(obj.article.title).chars(50),
+                note,
+            )
+        if obj.url:
+            return format_html(
+                '<a href="{}" rel="noopener noreferrer">{}</a>',
+                obj.url,
+                Truncator(obj.url).chars(50),
+            )
+        return "—"
+
+    # Bulk actions: update() skips signals, so they invalidate the ticker themselves.
+
+    @admin.action(description=_("Zichtbaar maken"), permissions=["publish"])
+    def make_visible(self, request, queryset):
+        changed = self._bulk_update(
+            request, queryset.filter(is_visible=False), ["is_visible"], is_visible=True
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d bericht zichtbaar gemaakt.",
+                "%d berichten zichtbaar gemaakt.",
+                changed,
+            )
+            % changed,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Verbergen"), permissions=["publish"])
+    def hide(self, request, queryset):
+        changed = self._bulk_update(
+            request, queryset.filter(is_visible=True), ["is_visible"], is_visible=False
+        )
+        self.message_user(
+            request,
+            ngettext("%d bericht verborgen.", "%d berichten verborgen.", changed)
+            % changed,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Nu laten verlopen"), permissions=["publish"])
+    def expire_now(self, request, queryset):
+        now = timezone.now()
+        due = queryset.filter(published_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+        changed = self._bulk_update(request, due, ["expires_at"], expires_at=now)
+        self.message_user(
+            request,
+            ngettext(
+                "%d bericht verlopen: het staat niet meer in de ticker, wel in het "
+                "archief.",
+                "%d berichten verlopen: ze staan niet meer in de ticker, wel in het "
+                "archief.",
+                changed,
+            )
+            % changed,
+            messages.SUCCESS,
+        )
+        scheduled = queryset.filter(published_at__gt=now).count()
+        if scheduled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d ingepland bericht overgeslagen; verberg het in plaats daarvan.",
+                    "%d ingeplande berichten overgeslagen; verberg ze in plaats "
+                    "daarvan.",
+                    scheduled,
+                )
+                % scheduled,
+                messages.WARNING,
+            )
+
+    def _bulk_update(self, request, queryset, fields, **values):
+        items = list(queryset)
+        if not items:
+            return 0
+        TickerItem.objects.filter(pk__in=[item.pk for item in items]).update(
+            updated_at=timezone.now(), **values
+        )
+        invalidate()
+        names = [str(TickerItem._meta.get_field(name).verbose_name) for name in fields]
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=items,
+            action_flag=CHANGE,
+            change_message=[{"changed": {"fields": names}}],
+        )
+        return len(items)
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")

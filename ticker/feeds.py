@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from .models import TickerItem
+
+FEED_ITEMS = 30
+
+
+class TickerFeed(Feed):
+    feed_type = Rss201rev2Feed
+    link = reverse_lazy("ticker:archive")
+    language = "nl"
+
+    def title(self):
+        return f"{settings.NEWSROOM_SITE_NAME}: laatste nieuws"
+
+    def description(self):
+        return "De korte berichten uit de nieuwsticker, de nieuwste eerst."
+
+    def items(self):
+        return TickerItem.objects.public().with_links()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return f"Breaking: {item.headline}" if item.is_breaking else item.headline
+
+    def item_description(self, item):
+        return item.headline
+
+    def item_link(self, item):
+        # An item without a link points at its place on the "Laatste nieuws" page.
+        return item.get_link() or f"{reverse('ticker:archive')}#bericht-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return ["Breaking"] if item.is_breaking else []
+
+    def item_guid(self, item):
+        return f"newsroom:ticker:{item.pk}"
+
+    item_guid_is_permalink = False

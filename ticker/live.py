@@ -1,0 +1,182 @@
+"""The ticker as readers see it: built in at most one query, cached once for every page
+and for the live endpoint, and never cached past its next change.
+
+The cache holds one `TickerState` (the rendered item list, its ETag and Last-Modified)
+plus a generation counter. Saving or deleting an item bumps the counter, so a state
+that was being built while the item changed is thrown away instead of being served
+until it expires.
+"""
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import ARTICLE_TIME_FIELDS, TickerItem, reader_link
+
+STATE_KEY = "ticker:state"
+GENERATION_KEY = "ticker:generation"
+HISTORY_KEY = "ticker:history"
+
+
+@dataclass(frozen=True)
+class TickerEntry:
+    pk: int
+    headline: str
+    published_at: datetime
+    link: str
+    is_breaking: bool
+    show_date: bool
+    show_year: bool
+
+
+@dataclass(frozen=True)
+class TickerState:
+    html: str
+    etag: str
+    last_modified: datetime
+    valid_until: datetime
+    count: int
+    breaking: bool
+    generation: int | None
+
+    @property
+    def safe_html(self) -> SafeString:
+        # Rendered from ticker/_items.html with autoescaping: the one escaping step.
+        return mark_safe(self.html)
+
+    @property
+    def poll_seconds(self) -> int:
+        return poll_seconds(self.breaking)
+
+    def max_age(self, now=None) -> int:
+        """Return how long a browser or CDN may keep this state without asking."""
+        remaining = (self.valid_until - (now or timezone.now())).total_seconds()
+        return max(0, min(self.poll_seconds, math.floor(remaining)))
+
+
+def get_state() -> TickerState:
+    """Return the ticker's current state, from the cache when it is still valid."""
+    now = timezone.now()
+    cached = cache.get_many([STATE_KEY, GENERATION_KEY])
+    state = cached.get(STATE_KEY)
+    generation = cached.get(GENERATION_KEY)
+    if state is not None and state.generation == generation and now < state.valid_until:
+        return state
+    state = build_state(now, generation=generation)
+    timeout = (state.valid_until - now).total_seconds()
+    if timeout > 0:
+        cache.set(STATE_KEY, state, timeout=math.ceil(timeout))
+    return state
+
+
+def build_state(now, *, generation=None) -> TickerState:
+    """Build the state from the database in one query."""
+    limit = settings.TICKER_ITEMS
+    rows = list(TickerItem.objects.for_ticker(limit, now))
+    # The date shown next to the time changes at midnight.
+    changes = [next_midnight(now)]
+    if rows and rows[0]["published_at"] > now:
+        changes.append(rows.pop(0)["published_at"])
+    rows = rows[:limit]
+    today = timezone.localdate(now)
+    entries = []
+    for row in rows:
+        if row["expires_at"] is not None:
+            changes.append(row["expires_at"])
+        for name in ARTICLE_TIME_FIELDS:
+            moment = row.get(f"article_{name}")
+            if moment is not None and moment > now:
+                changes.append(moment)
+        day = timezone.localdate(row["published_at"])
+        entries.append(
+            TickerEntry(
+                pk=row["pk"],
+                headline=row["headline"],
+                published_at=row["published_at"],
+                link=reader_link(
+                    url=row["url"],
+                    article_id=row["article_id"],
+                    article_slug=row["article_slug"],
+                    article_public=row["article_public"],
+                ),
+                is_breaking=row["is_breaking"],
+                show_date=day != today,
+                show_year=day.year != today.year,
+            )
+        )
+    breaking = any(entry.is_breaking for entry in entries)
+    if not settings.CACHE_IS_SHARED:
+        # Another process may have changed the ticker without being able to tell this
+        # process's cache: ask the database again within one poll interval.
+        changes.append(now + timedelta(seconds=poll_seconds(breaking)))
+    html = render_to_string(
+        "ticker/_items.html", {"items": entries, "breaking": breaking}
+    )
+    etag = f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
+    return TickerState(
+        html=html,
+        etag=etag,
+        last_modified=_last_modified(etag, now),
+        valid_until=min(changes),
+        count=len(entries),
+        breaking=breaking,
+        generation=generation,
+    )
+
+
+def poll_seconds(breaking):
+    """Return how often open pages ask for news: faster while breaking news runs."""
+    if breaking:
+        return settings.TICKER_BREAKING_POLL_SECONDS
+    return settings.TICKER_POLL_SECONDS
+
+
+def _last_modified(etag, now):
+    """Return when the ticker's content last changed, as far as this cache knows.
+
+    The same content keeps its date; new content gets a later one, at least a second
+    later (HTTP dates have whole seconds), so If-Modified-Since never wrongly matches.
+    """
+    now = now.replace(microsecond=0)
+    previous = cache.get(HISTORY_KEY)
+    if previous is not None:
+        previous_etag, previous_date = previous
+        if previous_etag == etag:
+            return previous_date
+        now = max(now, previous_date + timedelta(seconds=1))
+    cache.set(HISTORY_KEY, (etag, now), timeout=None)
+    return now
+
+
+def next_midnight(now):
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return datetime.combine(
+        tomorrow, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
+
+
+def invalidate(using=None):
+    """Make every page and the endpoint rebuild the ticker, now and after commit.
+
+    After commit too: a state built from a query that ran before the commit would
+    otherwise be stored after the first bump and outlive the change.
+    """
+    _bump()
+    transaction.on_commit(_bump, using=using)
+
+
+def _bump():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # No counter yet (or evicted): start one no earlier state can carry.
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)

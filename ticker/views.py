@@ -1,0 +1,56 @@
+from calendar import timegm
+from datetime import timedelta
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views import generic
+from django.views.decorators.http import require_safe
+
+from .live import get_state
+from .models import TickerItem
+
+ARCHIVE_PAGE_SIZE = 50
+
+
+@require_safe
+def live(request):
+    """Return the ticker's item list as an HTML fragment for open pages to poll.
+
+    Public and the same for everyone: it reads no session, cookie or user, so a CDN
+    may keep it for the poll interval and answer If-None-Match with 304 itself.
+    """
+    state = get_state()
+    last_modified = timegm(state.last_modified.utctimetuple())
+    response = get_conditional_response(
+        request, etag=state.etag, last_modified=last_modified
+    )
+    if response is None:
+        response = HttpResponse(state.html, content_type="text/html; charset=utf-8")
+    response.headers["ETag"] = state.etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=state.max_age())
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class TickerArchiveView(generic.ListView):
+    """The "Laatste nieuws" page: every ticker item that ran, newest first, by day."""
+
+    template_name = "ticker/tickeritem_list.html"
+    paginate_by = ARCHIVE_PAGE_SIZE
+
+    def get_queryset(self):
+        return TickerItem.objects.public().with_links()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        context["today"] = timezone.localdate()
+        context["yesterday"] = context["today"] - timedelta(days=1)
+        return context
