@@ -305,7 +305,11 @@ TICKER_POLL_SECONDS = env_int("TICKER_POLL_SECONDS", 30)
 TICKER_BREAKING_POLL_SECONDS = env_int("TICKER_BREAKING_POLL_SECONDS", 10)
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Off under pytest too: the test client and the live server speak plain HTTP, and the
+# session-wide live server builds its middleware before any per-test override.
+SECURE_SSL_REDIRECT = env_bool(
+    "DJANGO_SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING)
+)
 # Trusted because gunicorn only listens behind nginx or a load balancer that sets it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -403,5 +407,7 @@ LOGGING = {
         # goes to the root's one stdout handler.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # Axes notes every successful login at INFO; failures come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
