@@ -1,0 +1,121 @@
+"""Project-wide promises: migrations, the main endpoints, settings and error pages."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.views import FrontPageView
+from tests.factories import make_article
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit:
+        pytest.fail(f"Model changes without a migration:\n{out.getvalue()}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("/", "text/html"),
+        ("/feed/", "application/rss+xml"),
+        ("/sitemap.xml", "application/xml"),
+    ],
+)
+def test_main_endpoints_respond(client, url, content_type):
+    make_article()
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+
+
+def run_python(args, tmp_path, **env):
+    """Run the project's Python in a clean environment (no inherited settings)."""
+    clean = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    result = run_python(["manage.py", "check"], tmp_path, DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_import_fails_loudly_without_secret_key(tmp_path):
+    code = "import django; django.setup()"
+    result = run_python(
+        ["-c", code],
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DJANGO_DEBUG="0",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_starts_in_debug_without_secret_key(tmp_path):
+    result = run_python(["manage.py", "check"], tmp_path, DJANGO_DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_dutch_404_page(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/bestaat-niet/")
+    page = response.content.decode()
+
+    assert response.status_code == 404
+    assert '<html lang="nl">' in page
+    assert "<h1>Pagina niet gevonden</h1>" in page
+    assert 'href="/archief/"' in page
+    assert '<meta name="robots" content="noindex">' in page
+
+
+@pytest.mark.django_db
+def test_dutch_500_page(client, settings, monkeypatch):
+    settings.DEBUG = False
+
+    def broken(self, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(FrontPageView, "get_context_data", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/")
+    page = response.content.decode()
+
+    assert response.status_code == 500
+    assert '<html lang="nl">' in page
+    assert "<h1>Er ging iets mis</h1>" in page
+    assert "database on fire" not in page
