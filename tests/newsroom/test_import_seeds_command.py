@@ -534,6 +534,37 @@ def test_two_files_with_the_same_name_are_refused(tmp_path, seeds):
     assert "have the same name" in str(error)
 
 
+def test_file_name_that_is_not_utf8_is_refused(tmp_path):
+    write(tmp_path, os.fsdecode(b"caf\xe9.txt"), "- 12:00Kop\n" + ARTICLE)
+
+    error, _, _ = fail(str(tmp_path))
+
+    assert error.returncode == 2
+    assert "the file name must be printable UTF-8 text" in str(error)
+    assert TickerItem.objects.count() == 0
+
+
+def test_interrupted_run_keeps_finished_files(tmp_path, monkeypatch):
+    from newsroom.management.commands import import_seeds
+
+    write(tmp_path, "001.txt", "- 12:00Kop\n" + ARTICLE)
+    write(tmp_path, "002.txt", "- 12:00Andere kop\nTitel\nIntro\n")
+    load_seed = import_seeds.load_seed
+
+    def interrupt_second(path):
+        if path.name == "002.txt":
+            raise KeyboardInterrupt
+        return load_seed(path)
+
+    monkeypatch.setattr(import_seeds, "load_seed", interrupt_second)
+
+    error, _, _ = fail(str(tmp_path))
+
+    assert error.returncode == 130
+    assert str(error).startswith("Interrupted after 1 of 2 files: those stay imported")
+    assert TickerItem.objects.get().headline == "Kop"
+
+
 def test_import_log_is_read_only_in_the_admin(seeds, client):
     run()
     client.force_login(make_user(is_superuser=True))

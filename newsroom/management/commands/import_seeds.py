@@ -67,6 +67,14 @@ KEPT = {
 }
 
 
+def _is_utf8(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
     pass
 
@@ -112,12 +120,26 @@ class Command(BaseCommand):
         results = {}
         # A dry run imports all files in one transaction that is rolled back, so that
         # it reports what a real run would do, later files seeing earlier ones.
-        with transaction.atomic() if dry_run else nullcontext():
-            for number, path in enumerate(files, start=1):
-                prefix = f"[{number}/{len(files)}] " if len(files) > 1 else ""
-                results[path.name] = self.run_file(path, prefix, date, now, dry_run)
-            if dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic() if dry_run else nullcontext():
+                for number, path in enumerate(files, start=1):
+                    prefix = f"[{number}/{len(files)}] " if len(files) > 1 else ""
+                    results[path.name] = self.run_file(path, prefix, date, now, dry_run)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except KeyboardInterrupt:
+            done = (
+                "nothing was written (dry run)"
+                if dry_run
+                else (
+                    "those stay imported, the file in progress was rolled back; run "
+                    "again to finish"
+                )
+            )
+            raise CommandError(
+                f"Interrupted after {len(results)} of {len(files)} files: {done}.",
+                returncode=130,
+            ) from None
 
         failed = [name for name, result in results.items() if result is None]
         done = [result for result in results.values() if result is not None]
@@ -188,6 +210,12 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"{path} does not exist", returncode=2)
             for file in found:
+                if not file.name.isprintable() or not _is_utf8(file.name):
+                    raise CommandError(
+                        f"{file!r}: the file name must be printable UTF-8 text, as "
+                        "the import log stores it",
+                        returncode=2,
+                    )
                 # The file name is the import's identity, so two files may not share
                 # one, wherever they are.
                 other = files.setdefault(file.name, file)
