@@ -272,7 +272,7 @@ def s3_media_storage():
 
 # Uploads on this server's disk (the default) or, for several app servers, on
 # S3-compatible object storage.
-MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+MEDIA_STORAGE = env("MEDIA_STORAGE") or "filesystem"
 if MEDIA_STORAGE == "s3":
     STORAGES["default"], MEDIA_URL = s3_media_storage()
 elif MEDIA_STORAGE != "filesystem":
