@@ -107,7 +107,7 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *, paths, date, dry_run, verbosity, **options):
         self.verbosity = verbosity
-        if date is not None:
+        if isinstance(date, str):
             try:
                 date = read_date(date)
             except ValueError as error:
