@@ -129,6 +129,17 @@ class TickerItemAdmin(admin.ModelAdmin):
             field.widget.attrs.pop("maxlength", None)
         return field
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "published_at" in form.base_fields:
+            field = form.base_fields["published_at"]
+            field.required = False
+            field.help_text = _(
+                "Leeg of ongewijzigd: het moment van opslaan. Een tijd in de toekomst "
+                "plant het bericht in."
+            )
+        return form
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         # ?article=<id> (from an article's page) fills in the headline too.
@@ -157,8 +168,8 @@ class TickerItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-            # The form was opened a while ago; an unchanged time means "now".
-            if "published_at" not in form.changed_data:
+            # The form may have been opened a while ago: an unchanged time means now.
+            if obj.published_at is None or "published_at" not in form.changed_data:
                 obj.published_at = timezone.now()
         if not can_publish(request.user):
             obj.is_visible = False
