@@ -128,7 +128,7 @@ def _chart(today):
         )
     return {
         "days": days,
-        "width": CHART_LEFT + CHART_DAYS * DAY_WIDTH,
+        "width": CHART_LEFT + CHART_DAYS * DAY_WIDTH + 16,
         "height": baseline + 18,
         "baseline": baseline,
         "top": CHART_TOP,
