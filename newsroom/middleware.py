@@ -1,4 +1,5 @@
-"""Middleware for request ids, health probes, the admin's CSP and staff sessions."""
+"""Middleware for request ids, health probes, read-only public pages, the admin's CSP
+and staff sessions."""
 
 import re
 import uuid
@@ -6,6 +7,7 @@ import uuid
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from js_asset import Media
 
 from . import views
@@ -14,6 +16,9 @@ from .logging import current_request
 # What a proxy's or load balancer's request id looks like (nginx: 32 hex digits, AWS:
 # "Root=1-..."); anything else is replaced rather than written into logs and headers.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{7,127}")
+
+
+SAFE_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 def _is_admin(request):
@@ -64,6 +69,22 @@ class HealthCheckMiddleware:
         probe = self.probes.get(request.path_info)
         if probe is not None:
             return probe(request)
+        return self.get_response(request)
+
+
+class PublicReadOnlyMiddleware:
+    """Refuse anything but GET, HEAD and OPTIONS outside the admin.
+
+    Every write happens in the admin; a public endpoint added later cannot take a POST
+    by accident (a feed would happily answer one).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS and not _is_admin(request):
+            return HttpResponseNotAllowed(SAFE_METHODS)
         return self.get_response(request)
 
 

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Before anything that validates the Host header: probes come by IP address.
     "newsroom.middleware.HealthCheckMiddleware",
+    "newsroom.middleware.PublicReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap, SectionSitemap
@@ -21,17 +20,16 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
-    # Public endpoints are read-only: anything but GET and HEAD gets a 405.
-    path("feed/", require_safe(LatestArticlesFeed()), name="feed"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
     path(
         "sitemap.xml",
-        require_safe(sitemap_views.index),
+        sitemap_views.index,
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        sitemap_views.sitemap,
         {"sitemaps": sitemaps},
         name="sitemaps",
     ),
