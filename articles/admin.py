@@ -29,6 +29,7 @@ from .models import (
     SlugRedirect,
 )
 from .revisions import compare_fields
+from .widgets import ImagePreviewWidget, TagAutocompleteWidget
 
 
 @admin.register(Section)
@@ -243,6 +244,10 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image_caption",
             "lead_image_credit",
         ]
+        widgets = {
+            "tags": TagAutocompleteWidget(Article),
+            "lead_image": ImagePreviewWidget,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

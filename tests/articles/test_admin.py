@@ -298,3 +298,40 @@ def test_bulk_publish_and_unpublish(admin_client):
 
     assert "Publicatie van 1 artikel ingetrokken." in text(response)
     assert list(Article.objects.published()) == [drafts[1]]
+
+
+def test_tag_field_suggests_existing_tags(admin_client):
+    make_article(tags=["Marokko", "Marrakech", "Tanger Med", "economie"])
+
+    page = text(admin_client.get(ADD))
+    response = admin_client.get(
+        "/beheer/autocomplete/",
+        {
+            "term": "mar",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "tags",
+        },
+    )
+
+    assert 'data-tag-autocomplete="/beheer/autocomplete/"' in page
+    assert "articles/tag_autocomplete.js" in page
+    assert [r["text"] for r in response.json()["results"]] == ["Marokko", "Marrakech"]
+
+
+def test_tag_suggestions_need_a_login(client):
+    response = client.get(
+        "/beheer/autocomplete/",
+        {"term": "m", "app_label": "articles", "model_name": "article"},
+    )
+
+    assert response.status_code == 302
+    assert "/beheer/login/" in response["Location"]
+
+
+def test_lead_image_upload_previews_before_saving(admin_client):
+    page = text(admin_client.get(ADD))
+
+    assert re.search(r'<input[^>]*name="lead_image"[^>]*data-image-preview', page)
+    assert 'accept="image/*"' in page
+    assert "articles/image_preview.js" in page
