@@ -115,7 +115,9 @@ def test_real_seed_gives_nine_ticker_items_and_one_article(seeds, client):
 
     front = client.get("/")
     assert front.status_code == 200
-    assert TITLE in html.unescape(front.content.decode())
+    front_text = html.unescape(front.content.decode())
+    assert TITLE in front_text
+    assert live[0].headline in front_text  # the ticker runs on every page
 
 
 def test_import_log_records_source_key_and_record(seeds):
