@@ -47,7 +47,7 @@ class ReaderStateFilter(admin.SimpleListFilter):
 @admin.register(TickerItem)
 class TickerItemAdmin(admin.ModelAdmin):
     list_display = [
-        "published_at",
+        "shown_time",
         "headline",
         "reader_state",
         "is_breaking",
@@ -55,7 +55,7 @@ class TickerItemAdmin(admin.ModelAdmin):
         "link",
         "created_by",
     ]
-    list_display_links = ["published_at"]
+    list_display_links = ["shown_time"]
     list_editable = ["headline", "is_breaking", "is_visible"]
     list_filter = [
         ReaderStateFilter,
@@ -201,6 +201,10 @@ class TickerItemAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description=_("tijd"), ordering="published_at")
+    def shown_time(self, obj):
+        return _short(obj.published_at)
+
     @admin.display(description=_("wat lezers zien"))
     def reader_state(self, obj):
         state = obj.reader_state()
@@ -211,9 +215,9 @@ class TickerItemAdmin(admin.ModelAdmin):
             else:
                 state, label = "archived", _("alleen in het archief")
         elif state == TickerItem.State.SCHEDULED:
-            label = _("ingepland voor %(when)s") % {"when": _local(obj.published_at)}
+            label = _("ingepland: %(when)s") % {"when": _short(obj.published_at)}
         elif state == TickerItem.State.EXPIRED:
-            label = _("verlopen om %(when)s") % {"when": _local(obj.expires_at)}
+            label = _("verlopen: %(when)s") % {"when": _short(obj.expires_at)}
         return format_html(
             '<span class="ticker-state ticker-state--{}">{}</span>', state, label
         )
@@ -317,5 +321,11 @@ class TickerItemAdmin(admin.ModelAdmin):
         return len(items)
 
 
-def _local(moment):
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
+def _short(moment):
+    """Return "17:07" for today, else "28-11 17:07" (with the year if not this one)."""
+    local, today = timezone.localtime(moment), timezone.localdate()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%d-%m %H:%M")
+    return local.strftime("%d-%m-%Y %H:%M")

@@ -1,0 +1,236 @@
+"""The ticker in real Chromium: live updates without reload, the pause button, motion.
+
+Set TICKER_SCREENSHOTS=/some/dir to keep the screenshots of the front page (360 px
+and 1280 px wide) that the layout test takes.
+"""
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_article, make_ticker_item, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright runs an event loop in this thread; the ORM calls here are plain sync.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+POLL_SECONDS = 2
+HEADLINES = [
+    "Marokko bevestigt in Dakar zijn steun voor de Palestijnse zaak en Al-Quds",
+    "Washington legt vanaf augustus nieuwe tarieven op aan zes landen",
+    "Nederlandse economie vertoont gematigde groei, maar tekort loopt op",
+    "Marokko behoudt 12e plaats op FIFA-ranglijst en blijft leider in Afrika",
+    "Marokko consolideert positie als wereldwijde toeristische bestemming",
+    "Nvidia passeert grens van $ 4 biljoen, gedreven door kunstmatige intelligentie",
+]
+SCROLL = "document.querySelector('[data-ticker-viewport]').scrollLeft"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    settings.TICKER_POLL_SECONDS = POLL_SECONDS
+    settings.TICKER_BREAKING_POLL_SECONDS = POLL_SECONDS
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    now = timezone.now()
+    article = make_article(title="Marokko krijgt AI-datacenter")
+    for minutes, headline in enumerate(HEADLINES):
+        make_ticker_item(
+            headline=headline,
+            published_at=now - timedelta(minutes=10 * minutes + 1),
+            article=article if minutes == 0 else None,
+        )
+    return live_server.url
+
+
+def open_page(browser, url, *, width=1280, reduced_motion="no-preference"):
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, reduced_motion=reduced_motion
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    page.goto(url)
+    page.mouse.move(width / 2, 700)  # keep the pointer off the ticker
+    page.errors = errors
+    return page
+
+
+def distance_moved(page, seconds=0.8):
+    start = page.evaluate(SCROLL)
+    page.wait_for_timeout(seconds * 1000)
+    return abs(page.evaluate(SCROLL) - start)
+
+
+def logged_in_admin(browser, live_server_url):
+    editor = make_user("eindredacteur", is_superuser=True)
+    client = Client()
+    client.force_login(editor)
+    context = browser.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server_url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+def test_an_item_added_in_the_admin_appears_on_an_open_page_without_reload(
+    browser, site
+):
+    reader = open_page(browser, site + "/")
+    reader.wait_for_selector(".ticker.is-moving")
+    reader.evaluate("window.notReloaded = true")
+
+    admin = logged_in_admin(browser, site)
+    admin.goto(site + reverse("admin:ticker_tickeritem_add"))
+    admin.fill("#id_headline", "Koning opent nieuwe haven in Nador")
+    admin.click("input[name=_save]")
+    admin.wait_for_url("**/ticker/tickeritem/")
+    saved = time.monotonic()
+
+    reader.locator("[data-ticker-list]").get_by_text(
+        "Koning opent nieuwe haven in Nador"
+    ).wait_for(state="attached", timeout=(POLL_SECONDS * 1.1 + 2) * 1000)
+    waited = time.monotonic() - saved
+
+    assert waited <= POLL_SECONDS * 1.1 + 1
+    assert reader.evaluate("window.notReloaded") is True
+    assert reader.errors == []
+
+
+def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(browser, site):
+    page = open_page(browser, site + "/")
+    page.wait_for_selector(".ticker.is-moving")
+    assert distance_moved(page) > 5
+
+    # Tab until focus enters the ticker: the first stop there is the pause button.
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        inside = page.evaluate(
+            "document.activeElement.closest('[data-ticker]') !== null"
+        )
+        if inside:
+            break
+    assert page.evaluate("document.activeElement.hasAttribute('data-ticker-toggle')")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Pauzeer"
+    assert distance_moved(page) == 0  # focus inside stops the motion
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Speel af"
+    page.keyboard.press("Shift+Tab")  # focus leaves the ticker
+    assert not page.evaluate("document.activeElement.closest('[data-ticker]')")
+    assert distance_moved(page, 1.5) == 0  # and the motion does not restart
+
+    page.reload()  # the reader's choice holds on the next page too
+    page.wait_for_selector("[data-ticker-toggle]:not([hidden])")
+    assert distance_moved(page) == 0
+
+    page.focus("[data-ticker-toggle]")
+    page.keyboard.press("Space")
+    page.focus(".site-logo")
+    assert distance_moved(page) > 5
+    assert page.errors == []
+
+
+def test_while_paused_new_items_wait_behind_a_reveal_button(browser, site):
+    page = open_page(browser, site + "/")
+    page.click("[data-ticker-toggle]")
+    page.focus(".site-logo")
+    before = page.inner_text("[data-ticker-list]")
+
+    make_ticker_item(headline="Stil binnengekomen", published_at=timezone.now())
+    reveal = page.locator("[data-ticker-reveal]")
+    reveal.wait_for(state="visible", timeout=(POLL_SECONDS * 1.1 + 2) * 1000)
+
+    assert reveal.inner_text() == "1 nieuw bericht"
+    assert page.inner_text("[data-ticker-list]") == before
+    assert distance_moved(page) == 0
+
+    reveal.click()
+    assert page.inner_text("[data-ticker-list]").count("Stil binnengekomen") == 1
+    assert reveal.is_hidden()
+    assert page.evaluate("document.activeElement.textContent") == HEADLINES[0]
+
+
+def test_with_reduced_motion_nothing_moves(browser, site):
+    page = open_page(browser, site + "/", reduced_motion="reduce")
+    page.wait_for_selector(".ticker.ticker--js")
+
+    assert distance_moved(page, 1.5) == 0
+    assert page.evaluate(SCROLL) == 0
+    assert page.is_hidden("[data-ticker-toggle]")  # nothing to pause
+    assert page.evaluate("document.getAnimations().length") == 0
+    assert page.locator(".ticker__list--clone").count() == 0
+
+    # Live updates still arrive, behind the reveal button.
+    make_ticker_item(headline="Ook zonder beweging", published_at=timezone.now())
+    page.locator("[data-ticker-reveal]").wait_for(
+        state="visible", timeout=(POLL_SECONDS * 1.1 + 2) * 1000
+    )
+
+
+def test_layout_on_a_phone_and_a_desktop(browser, site, tmp_path):
+    keep = os.environ.get("TICKER_SCREENSHOTS")
+    for width in (360, 1280):
+        page = open_page(browser, site + "/", width=width)
+        page.wait_for_selector(".ticker.ticker--js")
+        page.click("[data-ticker-toggle]")  # a still picture
+        page.evaluate("document.querySelector('[data-ticker-viewport]').scrollLeft = 0")
+        bar = page.locator("[data-ticker]").bounding_box()
+        assert bar["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The bar is not sticky: scrolled away, it covers nothing.
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.querySelector('.ticker')).position"
+            )
+            == "static"
+        )
+        archive = page.context.new_page()
+        archive.goto(site + reverse("ticker:archive"))
+        for target in [tmp_path, Path(keep)] if keep else [tmp_path]:
+            page.screenshot(path=str(Path(target) / f"ticker-{width}.png"))
+            archive.screenshot(path=str(Path(target) / f"archive-{width}.png"))
+        assert page.errors == []
