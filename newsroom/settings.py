@@ -325,6 +325,8 @@ X_FRAME_OPTIONS = "DENY"
 # How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1; nginx
 # behind a load balancer: 2). The login lockout keys on the address found there.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT cannot be negative.")
 
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -384,6 +386,14 @@ WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 300)
 
 # Logs: JSON lines on stdout (DJANGO_LOG_FORMAT=plain for reading them yourself), each
 # with the request's id, method, path and user id when there is a request.
+_LOG_FORMAT = env("DJANGO_LOG_FORMAT") or ("plain" if DEBUG else "json")
+_LOG_LEVEL = (env("DJANGO_LOG_LEVEL") or "INFO").upper()
+if _LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or plain.")
+if _LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        "DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -399,10 +409,10 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["request"],
-            "formatter": env("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
+            "formatter": _LOG_FORMAT,
         }
     },
-    "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": _LOG_LEVEL},
     "loggers": {
         # Drop Django's own handlers (a DEBUG-only console, mail_admins): everything
         # goes to the root's one stdout handler.

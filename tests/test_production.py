@@ -89,6 +89,10 @@ def test_check_deploy_is_clean_with_the_production_variables(tmp_path):
         ({"DJANGO_ADMIN_URL": "beheer/<script>/"}, "DJANGO_ADMIN_URL must be"),
         ({"DJANGO_DEBUG": "misschien"}, "DJANGO_DEBUG must be 1/0"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be filesystem or s3"),
+        ({"DJANGO_LOG_FORMAT": "xml"}, "DJANGO_LOG_FORMAT must be json or plain"),
+        ({"DJANGO_LOG_LEVEL": "luid"}, "DJANGO_LOG_LEVEL must be DEBUG"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "-1"}, "DJANGO_TRUSTED_PROXY_COUNT cannot"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "een"}, "DJANGO_TRUSTED_PROXY_COUNT must be"),
     ],
 )
 def test_bad_production_settings_stop_start_up_with_a_clear_message(

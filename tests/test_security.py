@@ -23,6 +23,7 @@ from tests.factories import (
     make_author,
     make_image_file,
     make_section,
+    make_ticker_item,
     make_user,
 )
 
@@ -471,13 +472,15 @@ def test_media_outside_media_root_or_hidden_is_not_found(client, media_root, pat
     assert b"geheim" not in response.content
 
 
-# The admin in a real browser
+# In a real browser
 
 
-@pytest.mark.browser
-def test_admin_editor_loads_without_csp_violations(
-    live_server, transactional_db, settings, monkeypatch
-):
+@pytest.fixture
+def browser_page(live_server, transactional_db, settings, monkeypatch):
+    """Return a Chromium page that records CSP violations, console errors and crashes.
+
+    page.csp_problems() lists them all once the test is done with the page.
+    """
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
@@ -485,15 +488,6 @@ def test_admin_editor_loads_without_csp_violations(
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # The live server speaks plain HTTP.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    make_superuser()
-    article = make_article(body="<p>Bestaande tekst</p>")
-    # The body's editor config lacks the node types its lists and tables need, and
-    # the editor refuses to start without them (a bug of its own); this test is about
-    # the CSP, so it completes the config.
-    extensions = Article._meta.get_field("body").config["extensions"]
-    for name in ("ListItem", "TableRow", "TableHeader", "TableCell"):
-        monkeypatch.setitem(extensions, name, True)
-
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -506,33 +500,68 @@ def test_admin_editor_loads_without_csp_violations(
                 "--no-first-run",
             ],
         )
-        try:
-            page = browser.new_page()
-            messages = []
-            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-            page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-            page.add_init_script(
-                "window.__csp = [];"
-                "document.addEventListener('securitypolicyviolation', e =>"
-                " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-            )
-            page.goto(live_server.url + reverse("admin:login"))
-            page.fill("#id_username", "hoofdredacteur")
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
-            page.wait_for_url(live_server.url + reverse("admin:index"))
+        page = browser.new_page()
+        messages = []
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+        page.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
 
-            url = reverse("admin:articles_article_change", args=[article.pk])
-            page.goto(live_server.url + url)
-            editor = page.locator(".field-body [contenteditable=true].ProseMirror")
-            editor.wait_for(timeout=15000)
-            assert "Bestaande tekst" in editor.inner_text()
-            editor.click()
-            page.keyboard.type(" en meer")
-            assert "en meer" in editor.inner_text()
-            violations = page.evaluate("window.__csp")
+        def csp_problems():
+            problems = [f"violation: {v}" for v in page.evaluate("window.__csp")]
+            return problems + [
+                m
+                for m in messages
+                if "Content Security Policy" in m or m.startswith("pageerror")
+            ]
+
+        page.csp_problems = csp_problems
+        page.base = live_server.url
+        try:
+            yield page
         finally:
             browser.close()
-    assert violations == []
-    assert not [m for m in messages if "Content Security Policy" in m], messages
-    assert not [m for m in messages if m.startswith("pageerror")], messages
+
+
+@pytest.mark.browser
+def test_admin_editor_loads_without_csp_violations(browser_page, monkeypatch):
+    page = browser_page
+    make_superuser()
+    article = make_article(body="<p>Bestaande tekst</p>")
+    # The body's editor config lacks the node types its lists and tables need, and
+    # the editor refuses to start without them (a bug of its own); this test is about
+    # the CSP, so it completes the config.
+    extensions = Article._meta.get_field("body").config["extensions"]
+    for name in ("ListItem", "TableRow", "TableHeader", "TableCell"):
+        monkeypatch.setitem(extensions, name, True)
+
+    page.goto(page.base + reverse("admin:login"))
+    page.fill("#id_username", "hoofdredacteur")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(page.base + reverse("admin:index"))
+
+    page.goto(page.base + reverse("admin:articles_article_change", args=[article.pk]))
+    editor = page.locator(".field-body [contenteditable=true].ProseMirror")
+    editor.wait_for(timeout=15000)
+    assert "Bestaande tekst" in editor.inner_text()
+    editor.click()
+    page.keyboard.type(" en meer")
+    assert "en meer" in editor.inner_text()
+    assert page.csp_problems() == []
+
+
+@pytest.mark.browser
+def test_public_pages_with_the_live_ticker_run_without_csp_violations(browser_page):
+    page = browser_page
+    article = make_article(title="Haven van Nador open", lead_image=make_image_file())
+    make_ticker_item(headline="Eerste tickerbericht", is_breaking=True)
+    for url in ["/", article.get_absolute_url()]:
+        page.goto(page.base + url)
+        page.wait_for_load_state("networkidle")
+        assert "Eerste tickerbericht" in page.content()
+        assert page.locator("img").first.evaluate("img => img.naturalWidth") > 0
+    assert page.csp_problems() == []
