@@ -7,6 +7,7 @@ and 1280 px wide) that the layout test takes.
 import os
 import time
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,44 @@ def test_layout_on_a_phone_and_a_desktop(browser, site, tmp_path):
             page.screenshot(path=str(Path(target) / f"ticker-{width}.png"))
             archive.screenshot(path=str(Path(target) / f"archive-{width}.png"))
         assert page.errors == []
+
+
+def test_polling_revalidates_stops_while_hidden_and_backs_off_on_errors(browser, site):
+    page = open_page(browser, site + "/")
+    polls = []
+    page.on(
+        "requestfinished",
+        lambda request: (
+            polls.append((time.monotonic(), request.all_headers().get("if-none-match")))
+            if request.url.endswith(reverse("ticker:live"))
+            else None
+        ),
+    )
+    page.wait_for_timeout(POLL_SECONDS * 2.5 * 1000)
+    # Unchanged: the browser asks with the ETag it holds and gets a 304.
+    assert len(polls) >= 2
+    assert polls[-1][1] and polls[-1][1].startswith('"')
+
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    polls.clear()
+    page.wait_for_timeout(POLL_SECONDS * 2.5 * 1000)
+    assert polls == []  # a hidden tab does not poll
+
+    failures = []
+    page.route(
+        "**" + reverse("ticker:live"),
+        lambda route: (failures.append(time.monotonic()), route.fulfill(status=503)),
+    )
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    page.wait_for_timeout(POLL_SECONDS * 7.5 * 1000)
+    # Polls at about 0, +2*2 s and +2*4 s: the gaps double instead of staying 2 s.
+    gaps = [later - earlier for earlier, later in pairwise(failures)]
+    assert 2 <= len(failures) <= 4
+    assert gaps[0] >= POLL_SECONDS * 2 * 0.85
+    assert all(b > a * 1.5 for a, b in pairwise(gaps))
