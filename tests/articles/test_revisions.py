@@ -119,7 +119,7 @@ def test_restore_brings_back_old_content_and_bylines_but_not_the_state(
     editor_client,
 ):
     author = make_author(name="Nadia")
-    article = make_article(title="Goede kop", authors=[author])
+    article = make_article(title="Goede kop", authors=[author], tags=["water"])
     post_change(editor_client, article, title="Oude goede kop", change_kind="minor")
     good = versions_of(article)[0]
     page = editor_client.get(change_url(article))
@@ -128,6 +128,7 @@ def test_restore_brings_back_old_content_and_bylines_but_not_the_state(
         admin_form_data(
             page,
             title="Verknoeide kop",
+            tags="droogte",
             change_kind="minor",
             **{"bylines-0-DELETE": "on"},
         ),
@@ -135,6 +136,7 @@ def test_restore_brings_back_old_content_and_bylines_but_not_the_state(
     article.refresh_from_db()
     assert article.title == "Verknoeide kop"
     assert not article.bylines.exists()
+    assert [tag.name for tag in article.tags.all()] == ["droogte"]
     # Meanwhile the article went offline; restoring must not put it back.
     editor_client.post(
         reverse("admin:articles_article_changelist"),
@@ -150,6 +152,7 @@ def test_restore_brings_back_old_content_and_bylines_but_not_the_state(
     article.refresh_from_db()
     assert article.title == "Oude goede kop"
     assert [b.author for b in article.bylines.all()] == [author]
+    assert [tag.name for tag in article.tags.all()] == ["water"]
     assert article.status == Status.DRAFT
     assert versions_of(article)[0].field_dict["title"] == "Oude goede kop"
     assert article.version > good.field_dict["version"]
