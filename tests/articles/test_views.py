@@ -117,7 +117,7 @@ def test_front_page_lists_latest_and_a_block_per_section(client):
         ("Sport", ["Atlasleeuwen winnen"]),
     ]
     assert 'href="/rubriek/politiek/"' in page
-    assert "Laatste nieuws" in page
+    assert ">Net binnen</h2>" in page
     assert "Concept over sport" not in page
     assert '<html lang="nl">' in page
 
