@@ -38,9 +38,9 @@ def readyz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
+        # Django drops the broken connection when the request ends (the connection
+        # health checks), so the next probe connects afresh.
         logger.warning("readyz: database unavailable: %s", exc)
-        # Drop the broken connection, so the next probe connects afresh.
-        connections["default"].close_if_unusable_or_obsolete()
         return _probe_response(503, status="unavailable", reason="database")
 
     # One key per worker thread: concurrent probes must not read each other's value.
