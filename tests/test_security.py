@@ -527,16 +527,10 @@ def browser_page(live_server, transactional_db, settings, monkeypatch):
 
 
 @pytest.mark.browser
-def test_admin_editor_loads_without_csp_violations(browser_page, monkeypatch):
+def test_admin_editor_loads_without_csp_violations(browser_page):
     page = browser_page
     make_superuser()
     article = make_article(body="<p>Bestaande tekst</p>")
-    # The body's editor config lacks the node types its lists and tables need, and
-    # the editor refuses to start without them (a bug of its own); this test is about
-    # the CSP, so it completes the config.
-    extensions = Article._meta.get_field("body").config["extensions"]
-    for name in ("ListItem", "TableRow", "TableHeader", "TableCell"):
-        monkeypatch.setitem(extensions, name, True)
 
     page.goto(page.base + reverse("admin:login"))
     page.fill("#id_username", "hoofdredacteur")
