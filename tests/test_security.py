@@ -462,14 +462,14 @@ def test_uploaded_lead_image_is_served_inline_as_an_image(client):
 )
 def test_media_outside_media_root_or_hidden_is_not_found(client, media_root, path):
     secret = media_root.parent / "geheim.txt"
-    secret.write_text("geheim")
-    (media_root / ".verborgen").write_text("geheim")
+    secret.write_text("vertrouwelijke-inhoud")
+    (media_root / ".verborgen").write_text("vertrouwelijke-inhoud")
     (media_root / "map").mkdir()
     (media_root / "foto.jpg").write_bytes(jpeg_bytes())
     os.symlink(secret, media_root / "link.jpg")
     response = client.get(path)
     assert response.status_code == 404
-    assert b"geheim" not in response.content
+    assert b"vertrouwelijke-inhoud" not in response.content
 
 
 # In a real browser
