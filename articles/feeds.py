@@ -1,26 +1,75 @@
+"""RSS 2.0 and Atom feeds: the whole site, and per section, tag and author."""
+
+import copy
+import mimetypes
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
 
-from .models import Article
+from .models import Article, Author, Section
 
 FEED_ITEMS = 30
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with Media RSS: readers show the lead image with its alt text."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        image = item.get("image")
+        if image:
+            handler.startElement(
+                "media:content",
+                {"url": image["url"], "type": image["type"], "medium": "image"},
+            )
+            if image["alt"]:
+                handler.addQuickElement(
+                    "media:description", image["alt"], {"type": "plain"}
+                )
+            if image["credit"]:
+                handler.addQuickElement("media:credit", image["credit"])
+            handler.endElement("media:content")
 
 
 class LatestArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
-    link = reverse_lazy("articles:index")
+    """The newest published articles of the whole site, as RSS 2.0."""
+
+    feed_type = MediaRssFeed
     language = "nl"
 
-    def title(self):
+    def title(self, obj=None):
         return settings.NEWSROOM_SITE_NAME
 
-    def description(self):
+    def link(self, obj=None):
+        return reverse("articles:index")
+
+    def description(self, obj=None):
         return settings.NEWSROOM_SITE_TAGLINE
 
-    def items(self):
-        return Article.objects.for_listing()[:FEED_ITEMS]
+    def author_name(self, obj=None):
+        # Atom wants an author for every entry; entries without a byline take this.
+        return settings.NEWSROOM_SITE_NAME
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance in the URLconf serves every request, and the item methods need
+        # this one's host for absolute URLs: each request gets its own copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_queryset(self, obj):
+        return Article.objects.for_listing()
+
+    def items(self, obj=None):
+        return self.get_queryset(obj)[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -36,7 +85,16 @@ class LatestArticlesFeed(Feed):
         return item.modified_at
 
     def item_author_name(self, item):
-        return ", ".join(byline.author.name for byline in item.bylines.all()) or None
+        names = [byline.author.name for byline in item.bylines.all()]
+        if len(names) > 1:
+            return f"{', '.join(names[:-1])} en {names[-1]}"
+        return names[0] if names else None
+
+    def item_author_link(self, item):
+        bylines = item.bylines.all()
+        if len(bylines) == 1:
+            return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
+        return None
 
     def item_categories(self, item):
         categories = [tag.name for tag in item.tags.all()]
@@ -49,3 +107,108 @@ class LatestArticlesFeed(Feed):
         return f"newsroom:article:{item.pk}"
 
     item_guid_is_permalink = False
+
+    def item_enclosures(self, item):
+        image = self.lead_image(item)
+        if image is None:
+            return []
+        return [Enclosure(image["url"], str(image["length"]), image["type"])]
+
+    def item_extra_kwargs(self, item):
+        return {"image": self.lead_image(item)}
+
+    def lead_image(self, item):
+        """Return the lead image's absolute URL, size in bytes, type and alt text."""
+        if not hasattr(item, "_feed_image"):
+            item._feed_image = self._lead_image(item)
+        return item._feed_image
+
+    def _lead_image(self, item):
+        if not item.lead_image:
+            return None
+        try:
+            length = item.lead_image.size
+        except (OSError, ValueError):
+            # A file gone missing from storage must not take the whole feed down.
+            return None
+        return {
+            "url": self.request.build_absolute_uri(item.lead_image.url),
+            "length": length,
+            "type": mimetypes.guess_type(item.lead_image.name)[0] or "image/jpeg",
+            "alt": item.lead_image_alt,
+            "credit": item.lead_image_credit,
+        }
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
+    """The newest published articles of the whole site, as Atom."""
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} — {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return obj.description or f"Het nieuwste uit de rubriek {obj.name}."
+
+    def get_queryset(self, obj):
+        return super().get_queryset(obj).filter(section=obj)
+
+
+class SectionAtomFeed(AtomMixin, SectionFeed):
+    pass
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} — {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def description(self, obj):
+        return f"Artikelen over {obj.name}."
+
+    def get_queryset(self, obj):
+        return super().get_queryset(obj).filter(tags=obj)
+
+
+class TagAtomFeed(AtomMixin, TagFeed):
+    pass
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} — {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"Artikelen van {obj.name}."
+
+    def get_queryset(self, obj):
+        return super().get_queryset(obj).filter(bylines__author=obj)
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
+    pass

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class UnicodeSlugConverter:
@@ -23,8 +23,16 @@ urlpatterns = [
     path("artikel/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("voorbeeld/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
     path("rubriek/<uslug:slug>/", views.SectionDetailView.as_view(), name="section"),
+    path("rubriek/<uslug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("rubriek/<uslug:slug>/atom/", feeds.SectionAtomFeed(), name="section_atom"),
     path("tag/<uslug:slug>/", views.TaggedArticleListView.as_view(), name="tag"),
+    path("tag/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag_atom"),
     path("auteur/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("auteur/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("auteur/<uslug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_atom"),
+    path("zoeken/", views.SearchView.as_view(), name="search"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("archief/", views.ArticleArchiveView.as_view(), name="archive"),
     path(
         "archief/<int:year>/",

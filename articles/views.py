@@ -3,10 +3,14 @@ from django.db.models import Count, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views import generic
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from . import search
 from .html import sanitize_html
 from .models import Article, Author, PreviewLink, Section, SlugRedirect
 
@@ -156,6 +160,38 @@ class ArticleDetailView(generic.DetailView):
         return related[:RELATED_ARTICLES]
 
 
+class SearchView(ArticleListMixin, generic.ListView):
+    """Search published articles: /zoeken/?q=..., best matches first."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search.search_articles(self.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number past the end or not a number shows the nearest page, not a
+        # 404: the number often comes from an old link after the results changed.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["object_list"]:
+            article.search_title = search.highlight_title(article, self.query)
+            article.search_snippet = search.snippet(article, self.query)
+        context.update(
+            query=self.query,
+            max_query_length=search.MAX_QUERY_LENGTH,
+            page_query=urlencode({"q": self.query.text}) + "&",
+        )
+        return context
+
+
 class SectionDetailView(ArticleListMixin, generic.ListView):
     template_name = "articles/section_detail.html"
 
@@ -234,3 +270,19 @@ class PreviewLinkView(ArticleDetailView):
         return Article.objects.select_related("section").prefetch_related(
             "bylines__author", "tags"
         )
+
+
+@require_safe
+def robots_txt(request):
+    """Point crawlers to the sitemaps; keep them out of the admin, previews and
+    search results."""
+    return render(
+        request,
+        "articles/robots.txt",
+        {
+            "admin_path": f"/{settings.ADMIN_URL}",
+            "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
+            "news_sitemap_url": request.build_absolute_uri(reverse("sitemap_news")),
+        },
+        content_type="text/plain; charset=utf-8",
+    )

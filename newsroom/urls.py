@@ -5,11 +5,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from articles.feeds import LatestArticlesFeed
-from articles.sitemaps import ArticleSitemap, SectionSitemap
+from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from articles.sitemaps import NewsSitemap, sitemaps
 from newsroom import views
-
-sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap}
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — redactie"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} redactie"
@@ -21,11 +19,22 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("feed/", LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
     path(
         "sitemap.xml",
         sitemap_views.index,
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
+    ),
+    # Before the generic route below: the news sitemap has its own template.
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {
+            "sitemaps": {"news": NewsSitemap},
+            "template_name": "articles/sitemap_news.xml",
+        },
+        name="sitemap_news",
     ),
     path(
         "sitemap-<section>.xml",

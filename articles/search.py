@@ -1,0 +1,244 @@
+"""Full-text search over published articles.
+
+On PostgreSQL this is its own full-text search with the Dutch configuration (stemming:
+"datacenters" finds "datacenter"): the title weighs most (A), then the lead (B), then
+the body (C), ranked with ts_rank and served by the GIN index of migration
+0003_article_search_index. Elsewhere (SQLite in development) a substring match over
+the same fields stands in, with a simple ranking: title hits first, then lead, then
+body.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+SEARCH_CONFIG = "dutch"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SNIPPET_CHARS = 240
+
+# Private-use characters mark the matches in PostgreSQL's headline; the text is then
+# escaped as a whole and only these become <mark>, so nothing else can turn into HTML.
+_START, _STOP = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class CleanQuery:
+    text: str
+    truncated: bool = False
+
+    def __bool__(self):
+        return bool(self.text)
+
+    @property
+    def terms(self):
+        """Return the distinct words of the query, at most MAX_TERMS of them."""
+        terms = []
+        for word in _WORD.findall(self.text.lower()):
+            if len(word) > 1 and word not in terms:
+                terms.append(word)
+        return terms[:MAX_TERMS]
+
+
+def clean_query(raw):
+    """Return the query a reader typed, safe to search for and to show again.
+
+    Control characters go (PostgreSQL refuses NUL outright), runs of white space become
+    one space, and a query longer than MAX_QUERY_LENGTH is cut at a word boundary.
+    """
+    text = "".join(
+        " " if unicodedata.category(char).startswith(("C", "Z")) else char
+        for char in str(raw or "")
+    )
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= MAX_QUERY_LENGTH:
+        return CleanQuery(text)
+    cut = text[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0]
+    if len(cut) > MAX_QUERY_LENGTH or len(cut) < MAX_QUERY_LENGTH // 2:
+        cut = text[:MAX_QUERY_LENGTH]
+    return CleanQuery(cut.strip(), truncated=True)
+
+
+def search_vector():
+    """Return the weighted document; the GIN index is built on this very expression."""
+    # The parser of PostgreSQL's full-text search skips HTML tags and entities, so the
+    # body is indexed as it is stored, tags stripped by the parser itself.
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_articles(query):
+    """Return the published articles matching query (a CleanQuery), best first.
+
+    Each article carries `headline`, the raw text for snippet(), on PostgreSQL.
+    """
+    articles = Article.objects.for_listing()
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        return _postgres_search(articles, query)
+    return _fallback_search(articles, query)
+
+
+def _postgres_search(articles, query):
+    # websearch_to_tsquery accepts anything a reader types ("quotes", or, -minus) and
+    # never raises a syntax error.
+    ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
+    plain_body = Func(
+        F("body"),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return (
+        articles.alias(document=search_vector())
+        .filter(document=ts_query)
+        .annotate(
+            rank=SearchRank(search_vector(), ts_query),
+            headline=SearchHeadline(
+                Concat("lead", Value(" "), plain_body, output_field=TextField()),
+                ts_query,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _stem(term):
+    """Cut a Dutch plural ending, so that "datacenters" also finds "datacenter"."""
+    if len(term) > 5 and term.endswith("en"):
+        return term[:-2]
+    if len(term) > 4 and term.endswith("s"):
+        return term[:-1]
+    return term
+
+
+def _fallback_search(articles, query):
+    stems = [_stem(term) for term in query.terms]
+    if not stems:
+        return articles.none()
+    matches = Q()
+    score = Value(0)
+    for stem in stems:
+        in_title = Q(title__icontains=stem)
+        in_lead = Q(lead__icontains=stem)
+        in_body = Q(body__icontains=stem)
+        matches &= in_title | in_lead | in_body
+        score += (
+            Case(When(in_title, then=4), default=0, output_field=IntegerField())
+            + Case(When(in_lead, then=2), default=0, output_field=IntegerField())
+            + Case(When(in_body, then=1), default=0, output_field=IntegerField())
+        )
+    return (
+        articles.filter(matches)
+        .annotate(rank=score)
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _term_pattern(query):
+    stems = sorted({_stem(term) for term in query.terms}, key=len, reverse=True)
+    if not stems:
+        return None
+    # A word that starts with a term counts: "datacenter" marks "datacenters" too.
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE
+    )
+
+
+def _mark(text, pattern):
+    """Return text escaped, with the matches of pattern in <mark>."""
+    if pattern is None:
+        return escape(text)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
+def highlight_title(article, query):
+    """Return the title, escaped, with the words of the query in <mark>."""
+    return mark_safe(_mark(article.title, _term_pattern(query)))
+
+
+def snippet(article, query):
+    """Return a short passage of the article around the query's words, escaped, with
+    those words in <mark>."""
+    headline = getattr(article, "headline", None)
+    if headline:
+        return mark_safe(_from_headline(headline))
+    return mark_safe(_python_snippet(article, query))
+
+
+def _from_headline(headline):
+    text = _SPACE.sub(" ", html.unescape(headline)).strip()
+    parts, last = [], 0
+    for match in _MARKED.finditer(text):
+        parts.append(escape(_unmarked(text[last : match.start()])))
+        parts.append(f"<mark>{escape(_unmarked(match.group(1)))}</mark>")
+        last = match.end()
+    parts.append(escape(_unmarked(text[last:])))
+    return "".join(parts)
+
+
+def _unmarked(text):
+    return text.replace(_START, "").replace(_STOP, "")
+
+
+def _python_snippet(article, query):
+    text = _SPACE.sub(" ", html.unescape(strip_tags(f"{article.lead} {article.body}")))
+    text = text.strip()
+    pattern = _term_pattern(query)
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first and first.start() > SNIPPET_CHARS // 3:
+        start = text.rfind(" ", 0, first.start() - SNIPPET_CHARS // 4) + 1
+    end = start + SNIPPET_CHARS
+    if end < len(text):
+        end = text.rfind(" ", start, end) if " " in text[start:end] else end
+    passage = text[start:end].strip()
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return f"{escape(prefix)}{_mark(passage, pattern)}{escape(suffix)}"

@@ -1,0 +1,199 @@
+"""Tags for the public pages: Dutch human dates, absolute URLs and JSON-LD.
+
+Dates say "vandaag 14:03", "gisteren 09:12" or "10 juli 2025". A page that shows
+"vandaag" must not be cached past midnight (local time, settings.TIME_ZONE).
+"""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# What json_script escapes: no text in the data can close the script element.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+# The publisher logo for structured data: a raster image, as Google asks for one.
+LOGO = "newsroom/logo.png"
+LOGO_SIZE = 512
+
+
+@register.filter
+def human_date(value, with_time=False):
+    """Return a Dutch, human date: "vandaag 14:03", "gisteren 09:12", "10 juli 2025".
+
+    With with_time, older dates also carry their time: "10 juli 2025, 14:03".
+    """
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    today = timezone.localdate()
+    clock = date_format(local, "H:i")
+    days = (today - local.date()).days
+    if days == 0:
+        return _("vandaag %(time)s") % {"time": clock}
+    if days == 1:
+        return _("gisteren %(time)s") % {"time": clock}
+    if days == -1:
+        return _("morgen %(time)s") % {"time": clock}
+    day = date_format(local, "j F Y")
+    return f"{day}, {clock}" if with_time else day
+
+
+@register.simple_tag
+def human_time(value, with_time=False):
+    """Return a <time> element with a machine-readable datetime and a human date."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        human_date(value, with_time),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """Return path as an absolute URL on the host the request came to."""
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_static(context, path):
+    """Return the absolute URL of a static file."""
+    return context["request"].build_absolute_uri(static(path))
+
+
+def json_ld(data):
+    """Return a JSON-LD <script> block, escaped like Django's json_script.
+
+    <, > and & become \\u003C, \\u003E and \\u0026, so no text in the data can close
+    the script element. The block is data, not script: the Content-Security-Policy
+    does not apply to it and it needs no nonce.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.translate(_JSON_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
+
+
+def _organization(request):
+    return {
+        "@type": "Organization",
+        "@id": request.build_absolute_uri(reverse("articles:index")) + "#organisatie",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:index")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO)),
+            "width": LOGO_SIZE,
+            "height": LOGO_SIZE,
+        },
+        "sameAs": [url for _name, url in settings.NEWSROOM_SOCIAL_LINKS if url],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def front_page_json_ld(context):
+    """Return JSON-LD for the front page: the WebSite with its search, and the
+    Organization behind it."""
+    request = context["request"]
+    home = request.build_absolute_uri(reverse("articles:index"))
+    search = request.build_absolute_uri(reverse("articles:search"))
+    organization = _organization(request)
+    website = {
+        "@type": "WebSite",
+        "@id": home + "#website",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "description": settings.NEWSROOM_SITE_TAGLINE,
+        "url": home,
+        "inLanguage": "nl",
+        "publisher": {"@id": organization["@id"]},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{search}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return json_ld(
+        {"@context": "https://schema.org", "@graph": [website, organization]}
+    )
+
+
+def article_image_url(request, article):
+    if not article.lead_image:
+        return None
+    return request.build_absolute_uri(article.lead_image.url)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """Return JSON-LD for an article page: the NewsArticle and its breadcrumbs."""
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    home = request.build_absolute_uri(reverse("articles:index"))
+    organization = _organization(request)
+    authors = [
+        {
+            "@type": "Person",
+            "name": byline.author.name,
+            "url": request.build_absolute_uri(byline.author.get_absolute_url()),
+        }
+        for byline in article.bylines.all()
+    ]
+    news_article = {
+        "@type": "NewsArticle",
+        "@id": url + "#artikel",
+        "headline": article.title[:110],
+        "description": article.lead,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": "nl",
+        "isAccessibleForFree": True,
+        "author": authors or [{"@id": organization["@id"]}],
+        "publisher": organization,
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    image = article_image_url(request, article)
+    if image:
+        news_article["image"] = [image]
+    if article.published_at:
+        news_article["datePublished"] = timezone.localtime(
+            article.published_at
+        ).isoformat(timespec="seconds")
+        news_article["dateModified"] = timezone.localtime(
+            article.modified_at
+        ).isoformat(timespec="seconds")
+    crumbs = [("Voorpagina", home)]
+    if article.section:
+        news_article["articleSection"] = article.section.name
+        crumbs.append(
+            (
+                article.section.name,
+                request.build_absolute_uri(article.section.get_absolute_url()),
+            )
+        )
+    crumbs.append((article.title, url))
+    breadcrumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(crumbs, start=1)
+        ],
+    }
+    return json_ld(
+        {"@context": "https://schema.org", "@graph": [news_article, breadcrumbs]}
+    )
