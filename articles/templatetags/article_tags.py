@@ -48,16 +48,25 @@ def human_date(value, with_time=False):
     return f"{day}, {clock}" if with_time else day
 
 
+@register.filter
+def isotime(value):
+    """Return value in ISO 8601 to the second, local time: 2025-07-10T14:03:00+02:00.
+
+    The date filter's "c" keeps microseconds, which HTML's <time datetime> refuses.
+    """
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return local.isoformat(timespec="seconds")
+
+
 @register.simple_tag
 def human_time(value, with_time=False):
     """Return a <time> element with a machine-readable datetime and a human date."""
     if not value:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
     return format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(timespec="seconds"),
-        human_date(value, with_time),
+        '<time datetime="{}">{}</time>', isotime(value), human_date(value, with_time)
     )
 
 
