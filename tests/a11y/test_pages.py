@@ -227,7 +227,8 @@ def test_pages_do_not_scroll_sideways(browser, live_server, pages, width):
         page = context.new_page()
         page.goto(live_server.url + path)
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            "document.documentElement.scrollWidth"
+            " - document.documentElement.clientWidth"
         )
         context.close()
         if overflow > 0:
