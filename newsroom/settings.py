@@ -300,6 +300,11 @@ NEWSROOM_SOCIAL_LINKS = [
 NEWSROOM_DEFAULT_SECTION = env("NEWSROOM_DEFAULT_SECTION", "Nieuws")
 NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 20)
 
+# Image uploads: larger files or more pixels are refused with a form error. The pixel
+# limit is checked from the file's header, before any decoding.
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_MB", 15) * 1024 * 1024
+NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000
+
 # Ticker: how many items run along the top, and how often open pages ask for news.
 TICKER_ITEMS = env_int("TICKER_ITEMS", 10)
 TICKER_POLL_SECONDS = env_int("TICKER_POLL_SECONDS", 30)
