@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser clean
+.PHONY: run test lint format browser a11y-tools lighthouse clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,22 @@ browser:
 	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "Chromium is missing: the browser tests will be skipped"; fi; }
 
-test: $(VENV)/.installed browser
+# The page-quality tests (tests/a11y/) run the Nu HTML Checker and axe-core from npm.
+A11Y := tests/a11y
+a11y-tools:
+	@test -d $(A11Y)/node_modules || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts; \
+	  else echo "npm is missing: the page-quality tests will be skipped"; fi; }
+
+test: $(VENV)/.installed browser a11y-tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+
+# Lighthouse scores of the front page and an article page (see benchmarks/lighthouse.sh).
+lighthouse: $(VENV)/.installed browser
+	bash benchmarks/lighthouse.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
