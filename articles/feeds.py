@@ -1,7 +1,6 @@
 """RSS 2.0 and Atom feeds: the whole site, and per section, tag and author."""
 
 import copy
-import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
 from .models import Article, Author, Section
+from .templatetags.article_tags import share_image
 
 FEED_ITEMS = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -26,16 +26,17 @@ class MediaRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         image = item.get("image")
         if image:
-            handler.startElement(
-                "media:content",
-                {"url": image["url"], "type": image["type"], "medium": "image"},
-            )
-            if image["alt"]:
+            attributes = {"url": image.url, "type": image.content_type}
+            attributes["medium"] = "image"
+            if image.width:
+                attributes.update(width=str(image.width), height=str(image.height))
+            handler.startElement("media:content", attributes)
+            if image.alt:
                 handler.addQuickElement(
-                    "media:description", image["alt"], {"type": "plain"}
+                    "media:description", image.alt, {"type": "plain"}
                 )
-            if image["credit"]:
-                handler.addQuickElement("media:credit", image["credit"])
+            if image.credit:
+                handler.addQuickElement("media:credit", image.credit)
             handler.endElement("media:content")
 
 
@@ -112,32 +113,15 @@ class LatestArticlesFeed(Feed):
         image = self.lead_image(item)
         if image is None:
             return []
-        return [Enclosure(image["url"], str(image["length"]), image["type"])]
+        return [Enclosure(image.url, str(image.length or 0), image.content_type)]
 
     def item_extra_kwargs(self, item):
         return {"image": self.lead_image(item)}
 
     def lead_image(self, item):
-        """Return the lead image's absolute URL, size in bytes, type and alt text."""
         if not hasattr(item, "_feed_image"):
-            item._feed_image = self._lead_image(item)
+            item._feed_image = share_image(self.request, item)
         return item._feed_image
-
-    def _lead_image(self, item):
-        if not item.lead_image:
-            return None
-        try:
-            length = item.lead_image.size
-        except (OSError, ValueError):
-            # A file gone missing from storage must not take the whole feed down.
-            return None
-        return {
-            "url": self.request.build_absolute_uri(item.lead_image.url),
-            "length": length,
-            "type": mimetypes.guess_type(item.lead_image.name)[0] or "image/jpeg",
-            "alt": item.lead_image_alt,
-            "credit": item.lead_image_credit,
-        }
 
 
 class AtomMixin:

@@ -228,8 +228,9 @@ def _unmarked(text):
 
 
 def _python_snippet(article, query):
-    text = _SPACE.sub(" ", html.unescape(strip_tags(f"{article.lead} {article.body}")))
-    text = text.strip()
+    # The lead is plain text; only the body is HTML.
+    body = html.unescape(strip_tags(article.body))
+    text = _SPACE.sub(" ", f"{article.lead} {body}").strip()
     pattern = _term_pattern(query)
     first = pattern.search(text) if pattern else None
     start = 0

@@ -5,6 +5,8 @@ Dates say "vandaag 14:03", "gisteren 09:12" or "10 juli 2025". A page that shows
 """
 
 import json
+import mimetypes
+from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
@@ -142,10 +144,59 @@ def front_page_json_ld(context):
     )
 
 
-def article_image_url(request, article):
-    if not article.lead_image:
+@dataclass(frozen=True)
+class ShareImage:
+    url: str
+    content_type: str
+    length: int | None
+    width: int | None
+    height: int | None
+    alt: str
+    credit: str
+
+
+def share_image(request, article):
+    """Return the lead image as feeds, Open Graph and JSON-LD show it, or None.
+
+    From the image library that is its shareable JPEG rendition; an image uploaded on
+    the article itself is shown as it was uploaded.
+    """
+    image = article.lead_image
+    if not image:
         return None
-    return request.build_absolute_uri(article.lead_image.url)
+    if hasattr(image, "share_rendition"):
+        rendition = image.share_rendition
+        if rendition is None:
+            return None
+        return ShareImage(
+            url=request.build_absolute_uri(rendition.url),
+            content_type=rendition.content_type,
+            length=rendition.size,
+            width=rendition.width,
+            height=rendition.height,
+            alt=image.alt_text,
+            credit=image.credit,
+        )
+    try:
+        length = image.size
+    except (OSError, ValueError):
+        # A file gone missing from storage must not take a page or feed down.
+        return None
+    return ShareImage(
+        url=request.build_absolute_uri(image.url),
+        content_type=mimetypes.guess_type(image.name)[0] or "image/jpeg",
+        length=length,
+        width=None,
+        height=None,
+        alt=article.lead_image_alt,
+        credit=article.lead_image_credit,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_share_image(context, article):
+    """Return share_image() for a template: {% article_share_image a as image %}."""
+    return share_image(context["request"], article)
 
 
 @register.simple_tag(takes_context=True)
@@ -176,9 +227,9 @@ def article_json_ld(context, article):
         "publisher": organization,
         "keywords": [tag.name for tag in article.tags.all()],
     }
-    image = article_image_url(request, article)
+    image = share_image(request, article)
     if image:
-        news_article["image"] = [image]
+        news_article["image"] = [image.url]
     if article.published_at:
         news_article["datePublished"] = timezone.localtime(
             article.published_at

@@ -1,4 +1,4 @@
-"""The RSS feed and the sitemaps: published articles only, absolute links."""
+"""RSS 2.0 and Atom feeds: site-wide and per section, tag and author."""
 
 from datetime import timedelta
 
@@ -7,63 +7,214 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import (
+    make_article,
+    make_author,
+    make_image_file,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
+FEEDS = {
+    "site": ("/feed/", "/feed/atom/"),
+    "section": ("/rubriek/economie/feed/", "/rubriek/economie/atom/"),
+    "tag": ("/tag/ai/feed/", "/tag/ai/atom/"),
+    "author": ("/auteur/samira-el-idrissi/feed/", "/auteur/samira-el-idrissi/atom/"),
+}
 
-def test_feed_lists_published_articles_newest_first(client):
-    section = make_section(name="Economie")
+
+@pytest.fixture
+def newsroom():
+    """Two sections, two authors, and articles in every state."""
+    economie, sport = make_section(name="Economie"), make_section(name="Sport")
     samira, karim = make_author(name="Samira El Idrissi"), make_author(name="Karim")
-    make_article(title="Ouder bericht", published_at=timezone.now() - timedelta(days=1))
+    now = timezone.now()
+    older = make_article(
+        title="Ouder bericht",
+        section=economie,
+        tags=["AI"],
+        authors=[samira],
+        published_at=now - timedelta(days=1),
+    )
     newest = make_article(
         title="Nieuw datacenter",
         lead="Marokko wordt een AI-hub.",
-        section=section,
-        tags=["AI"],
+        section=economie,
+        tags=["AI", "Energie"],
         authors=[samira, (karim, "foto")],
-        published_at=timezone.now() - timedelta(minutes=5),
+        lead_image=make_image_file("datacenter.jpg"),
+        lead_image_alt="Bouwterrein aan de kust",
+        lead_image_credit="Karim",
+        published_at=now - timedelta(minutes=5),
     )
-    make_article(title="Concept", status=Article.Status.DRAFT)
-    make_article(title="Ingepland", published_at=timezone.now() + timedelta(hours=1))
+    make_article(
+        title="Sportnieuws", section=sport, published_at=now - timedelta(days=2)
+    )
+    for title, extra in [
+        ("Concept", {"status": Article.Status.DRAFT}),
+        ("Ingepland", {"published_at": now + timedelta(hours=1)}),
+        ("Ingetrokken", {"status": Article.Status.KILLED}),
+    ]:
+        make_article(
+            title=title, section=economie, tags=["AI"], authors=[samira], **extra
+        )
+    return {"newest": newest, "older": older}
 
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_every_feed_parses_cleanly_in_rss_and_atom(client, newsroom, kind):
+    for url, version, content_type in zip(
+        FEEDS[kind],
+        ["rss20", "atom10"],
+        ["application/rss+xml", "application/atom+xml"],
+        strict=True,
+    ):
+        response = client.get(url)
+        feed = feedparser.parse(response.content)
+
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith(content_type)
+        assert feed.bozo == 0, (url, feed.get("bozo_exception"))
+        assert feed.version == version
+        assert feed.feed.language == "nl"
+        assert [e.title for e in feed.entries][:2] == [
+            "Nieuw datacenter",
+            "Ouder bericht",
+        ], url
+
+
+def test_site_feed_has_everything_a_reader_needs(client, newsroom):
+    newest = newsroom["newest"]
     response = client.get("/feed/")
     feed = feedparser.parse(response.content)
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/rss+xml")
-    assert feed.feed.title == "Marokko Nieuws"
-    assert feed.feed.language == "nl"
-    assert [e.title for e in feed.entries] == ["Nieuw datacenter", "Ouder bericht"]
     entry = feed.entries[0]
+
+    assert feed.feed.title == "Marokko Nieuws"
+    # Newest first; no drafts, scheduled or withdrawn articles.
+    assert [e.title for e in feed.entries] == [
+        "Nieuw datacenter",
+        "Ouder bericht",
+        "Sportnieuws",
+    ]
     assert entry.link == f"http://testserver{newest.get_absolute_url()}"
     assert entry.summary == "Marokko wordt een AI-hub."
-    assert [t.term for t in entry.tags] == ["Economie", "AI"]
+    assert entry.author == "Samira El Idrissi en Karim"
+    assert [t.term for t in entry.tags] == ["Economie", "AI", "Energie"]
     assert entry.id == f"newsroom:article:{newest.pk}"
-    assert "Samira El Idrissi, Karim" in response.content.decode()
+    assert entry.guidislink is False
+    assert entry.published_parsed[:5] == newest.published_at.utctimetuple()[:5]
+    [enclosure] = entry.enclosures
+    assert enclosure.href == f"http://testserver{newest.lead_image.url}"
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == newest.lead_image.size
+    assert entry.media_content[0]["url"] == enclosure.href
+    assert entry.media_content[0]["medium"] == "image"
+    assert "Bouwterrein aan de kust" in response.content.decode()
 
 
-def test_feed_is_valid_when_empty(client):
+def test_atom_entries_carry_updated_time_author_link_and_enclosure(client, newsroom):
+    newest = newsroom["newest"]
+    older = newsroom["older"]
+    updated = timezone.now() - timedelta(minutes=1)
+    Article.objects.filter(pk=older.pk).update(public_updated_at=updated)
+
+    feed = feedparser.parse(client.get("/feed/atom/").content)
+    entries = {e.title: e for e in feed.entries}
+
+    assert feed.feed.author == "Marokko Nieuws"
+    assert entries["Ouder bericht"].updated_parsed[:5] == updated.utctimetuple()[:5]
+    assert (
+        entries["Ouder bericht"].published_parsed[:5]
+        == (older.published_at.utctimetuple()[:5])
+    )
+    assert entries["Ouder bericht"].author_detail.href == (
+        "http://testserver/auteur/samira-el-idrissi/"
+    )
+    assert entries["Nieuw datacenter"].id == f"newsroom:article:{newest.pk}"
+    enclosure = [
+        link for link in entries["Nieuw datacenter"].links if link.rel == "enclosure"
+    ]
+    assert enclosure[0].type == "image/jpeg"
+
+
+def test_guid_survives_editing_the_title_and_slug(client, newsroom):
+    newest = newsroom["newest"]
+    before = feedparser.parse(client.get("/feed/").content).entries
+
+    newest.title = "Nieuw datacenter, nu met een andere kop"
+    newest.slug = "andere-kop"
+    newest.save()
+    after = feedparser.parse(client.get("/feed/").content).entries
+
+    ids_before = {e.title: e.id for e in before}
+    ids_after = {e.title: e.id for e in after}
+    assert ids_after[newest.title] == ids_before["Nieuw datacenter"]
+
+
+def test_section_tag_and_author_feeds_hold_only_their_articles(client, newsroom):
+    section = feedparser.parse(client.get("/rubriek/economie/feed/").content)
+    tag = feedparser.parse(client.get("/tag/energie/atom/").content)
+    author = feedparser.parse(client.get("/auteur/karim/feed/").content)
+
+    assert [e.title for e in section.entries] == ["Nieuw datacenter", "Ouder bericht"]
+    assert section.feed.title == "Economie — Marokko Nieuws"
+    assert section.feed.link == "http://testserver/rubriek/economie/"
+    assert [e.title for e in tag.entries] == ["Nieuw datacenter"]
+    assert [e.title for e in author.entries] == ["Nieuw datacenter"]
+
+
+def test_feeds_of_unknown_sections_tags_and_authors_are_404(client):
+    for url in ["/rubriek/bestaat-niet/feed/", "/tag/niets/atom/", "/auteur/x/feed/"]:
+        assert client.get(url).status_code == 404
+
+
+def test_feeds_are_valid_when_empty(client):
+    for url in FEEDS["site"]:
+        feed = feedparser.parse(client.get(url).content)
+
+        assert feed.bozo == 0
+        assert feed.entries == []
+
+
+def test_a_missing_image_file_leaves_the_feed_working(client, newsroom):
+    newest = newsroom["newest"]
+    newest.lead_image.storage.delete(newest.lead_image.name)
+
     feed = feedparser.parse(client.get("/feed/").content)
+    entry = next(e for e in feed.entries if e.title == "Nieuw datacenter")
 
-    assert not feed.bozo
-    assert feed.entries == []
+    assert feed.bozo == 0
+    assert entry.enclosures == []
 
 
-def test_sitemap_index_and_article_sitemap(client):
-    make_section(name="Sport")
-    online = make_article(title="Online")
-    make_article(title="Concept", status=Article.Status.DRAFT, slug="concept")
-    make_article(published_at=timezone.now() + timedelta(days=1), slug="ingepland")
+def test_pages_link_their_feeds_in_the_head(client, newsroom):
+    front = client.get("/").content.decode()
+    section = client.get("/rubriek/economie/").content.decode()
+    tag = client.get("/tag/ai/").content.decode()
+    author = client.get("/auteur/samira-el-idrissi/").content.decode()
+    article = client.get(newsroom["newest"].get_absolute_url()).content.decode()
 
-    index = client.get("/sitemap.xml").content.decode()
-    articles = client.get("/sitemap-articles.xml").content.decode()
-    sections = client.get("/sitemap-sections.xml").content.decode()
+    site_rss = '<link rel="alternate" type="application/rss+xml"'
+    for html in (front, section, tag, author, article):
+        assert f'{site_rss} title="Marokko Nieuws (RSS)" href="/feed/">' in html
+        assert 'type="application/atom+xml" title="Marokko Nieuws (Atom)"' in html
+        assert 'href="/laatste-nieuws/feed/"' in html
+    assert 'href="/rubriek/economie/feed/"' in section
+    assert 'href="/rubriek/economie/atom/"' in section
+    assert 'href="/tag/ai/feed/"' in tag
+    assert 'href="/auteur/samira-el-idrissi/atom/"' in author
 
-    assert "http://testserver/sitemap-articles.xml" in index
-    assert "http://testserver/sitemap-sections.xml" in index
-    assert f"<loc>http://testserver{online.get_absolute_url()}</loc>" in articles
-    assert "<lastmod>" in articles
-    assert "/artikel/concept/" not in articles
-    assert "/artikel/ingepland/" not in articles
-    assert "<loc>http://testserver/rubriek/sport/</loc>" in sections
+
+def test_feed_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
+    for n in range(5):
+        make_article(
+            title=f"Bericht {n}",
+            section=make_section(),
+            tags=["Marokko"],
+            authors=[make_author()],
+        )
+
+    # Articles with their sections, bylines with their authors, tags.
+    with django_assert_num_queries(3):
+        client.get("/feed/")

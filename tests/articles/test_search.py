@@ -1,0 +1,315 @@
+"""Search at /zoeken/: ranking, stemming, highlighting, paging and hostile input."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search (set DATABASE_URL=postgres://...)",
+)
+sqlite_only = pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="the fallback for databases without FTS"
+)
+
+
+def titles(response):
+    return [article.title for article in response.context["object_list"]]
+
+
+def test_finds_published_articles_by_title_lead_and_body(client):
+    make_article(title="Koning opent nieuwe haven", lead="", body="")
+    make_article(title="Tweede bericht", lead="Over de haven van Tanger.", body="")
+    make_article(title="Derde bericht", lead="", body="<p>Schepen in de haven.</p>")
+    make_article(title="Over iets anders", lead="Geen treffer.", body="<p>Niets.</p>")
+
+    response = client.get("/zoeken/", {"q": "haven"})
+
+    assert response.status_code == 200
+    assert sorted(titles(response)) == [
+        "Derde bericht",
+        "Koning opent nieuwe haven",
+        "Tweede bericht",
+    ]
+
+
+def test_title_match_ranks_above_lead_and_body_matches(client):
+    now = timezone.now()
+    # The newest articles mention the word only in the body or the lead.
+    make_article(
+        title="Bericht uit Rabat",
+        lead="Iets over de begroting.",
+        body="<p>Ook de datacenter-plannen kwamen ter sprake: een datacenter.</p>",
+        published_at=now - timedelta(minutes=1),
+    )
+    make_article(
+        title="Nieuws uit Casablanca",
+        lead="Een nieuw datacenter in de haven.",
+        body="<p>Over de haven.</p>",
+        published_at=now - timedelta(minutes=2),
+    )
+    make_article(
+        title="Marokko krijgt een datacenter",
+        lead="Een groot project.",
+        body="<p>De bouw begint volgend jaar.</p>",
+        published_at=now - timedelta(days=3),
+    )
+
+    response = client.get("/zoeken/", {"q": "datacenter"})
+
+    assert titles(response) == [
+        "Marokko krijgt een datacenter",
+        "Nieuws uit Casablanca",
+        "Bericht uit Rabat",
+    ]
+
+
+@postgres_only
+def test_dutch_stemming_finds_other_word_forms(client):
+    make_article(title="Marokko krijgt AI-datacenter", lead="", body="")
+    make_article(title="Nieuwe spoorlijnen", lead="", body="<p>De trein rijdt.</p>")
+
+    plural = client.get("/zoeken/", {"q": "datacenters"})
+    singular = client.get("/zoeken/", {"q": "spoorlijn"})
+
+    assert titles(plural) == ["Marokko krijgt AI-datacenter"]
+    assert titles(singular) == ["Nieuwe spoorlijnen"]
+
+
+@postgres_only
+def test_websearch_syntax_phrases_and_exclusion(client):
+    make_article(title="Droogte treft boeren in de Souss", lead="", body="")
+    make_article(title="Boeren krijgen steun", lead="", body="<p>Na de droogte.</p>")
+
+    phrase = client.get("/zoeken/", {"q": '"droogte treft"'})
+    without = client.get("/zoeken/", {"q": "boeren -souss"})
+
+    assert titles(phrase) == ["Droogte treft boeren in de Souss"]
+    assert titles(without) == ["Boeren krijgen steun"]
+
+
+@postgres_only
+def test_postgres_uses_the_gin_index():
+    make_article(title="Datacenter", lead="", body="")
+    query = SearchQuery("datacenters", search_type="websearch", config="dutch")
+    matches = Article.objects.alias(document=search.search_vector()).filter(
+        document=query
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = matches.explain()
+
+    assert "article_search_idx" in plan
+
+
+@postgres_only
+def test_postgres_snippet_highlights_stemmed_matches_and_escapes_the_rest(client):
+    make_article(
+        title="Bouw begint",
+        lead="De regering & het bedrijf <b>tekenen</b>.",
+        body="<p>Twee nieuwe datacenters komen bij Tanger.</p>",
+    )
+
+    response = client.get("/zoeken/", {"q": "datacenter"})
+    html = response.content.decode()
+
+    assert "<mark>datacenters</mark>" in html
+    # PostgreSQL's parser leaves tag-like text out of the headline; the rest is
+    # escaped.
+    assert "regering &amp; het bedrijf" in html
+    assert "<b>tekenen" not in html
+
+
+@sqlite_only
+def test_sqlite_fallback_ranks_title_first_and_finds_plurals(client):
+    make_article(title="Bericht", lead="", body="<p>Een datacenter erbij.</p>")
+    make_article(title="Nieuw datacenter in Tanger", lead="", body="")
+
+    response = client.get("/zoeken/", {"q": "datacenters"})
+
+    assert titles(response) == ["Nieuw datacenter in Tanger", "Bericht"]
+
+
+def test_snippet_marks_the_terms_and_escapes_everything_else(client):
+    make_article(
+        title="Haven & spoor",
+        lead="Tekst met <script>alert(1)</script> en de haven van Tanger.",
+        body="",
+    )
+
+    html = client.get("/zoeken/", {"q": "haven"}).content.decode()
+
+    assert "<mark>Haven</mark> &amp; spoor" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "alert(1)" in html  # escaped, or on PostgreSQL left out as a tag
+    assert "<mark>haven</mark> van Tanger" in html
+
+
+def test_snippet_is_taken_from_the_body_around_the_match(client):
+    filler = " ".join(["woord"] * 120)
+    make_article(
+        title="Lang verhaal",
+        lead="",
+        body=f"<p>{filler}</p><p>Dan eindelijk de <em>woestijn</em> van Merzouga.</p>",
+    )
+
+    response = client.get("/zoeken/", {"q": "woestijn"})
+    [article] = response.context["object_list"]
+
+    assert "<mark>woestijn</mark> van Merzouga" in article.search_snippet
+    assert "<em>" not in article.search_snippet
+    assert len(article.search_snippet) < 600
+
+
+def test_only_published_articles_are_found(client):
+    make_article(title="Zichtbaar bericht over olijven")
+    make_article(title="Concept over olijven", status=Article.Status.DRAFT)
+    make_article(title="In review over olijven", status=Article.Status.REVIEW)
+    make_article(
+        title="Ingepland over olijven",
+        published_at=timezone.now() + timedelta(hours=2),
+    )
+    make_article(
+        title="Verlopen over olijven",
+        published_at=timezone.now() - timedelta(days=2),
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    make_article(title="Ingetrokken over olijven", status=Article.Status.KILLED)
+
+    response = client.get("/zoeken/", {"q": "olijven"})
+
+    assert titles(response) == ["Zichtbaar bericht over olijven"]
+
+
+def test_empty_query_shows_the_form_and_tips(client):
+    make_article(title="Iets")
+
+    for params in ({}, {"q": ""}, {"q": "   "}, {"q": "\x00\t"}):
+        response = client.get("/zoeken/", params)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert list(response.context["object_list"]) == []
+        assert "Typ een of meer woorden" in html
+        assert "Geen resultaten" not in html
+
+
+def test_no_results_page_is_dutch_with_tips(client):
+    make_article(title="Iets anders")
+
+    response = client.get("/zoeken/", {"q": "onvindbaar"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Geen resultaten voor <q>onvindbaar</q>" in html
+    assert "Controleer de spelling" in html
+    assert 'href="/archief/"' in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '<script>alert("x")</script>',
+        '"><img src=x onerror=alert(1)>',
+        "' OR 1=1; DROP TABLE articles_article; --",
+        "a & b | !c <-> d:*",
+        "((((",
+        '"""',
+        "-",
+        "*",
+        "\\",
+        "%_%",
+        "emoji 🇲🇦 en ⵜⴰⵎⴰⵣⵉⵖⵜ en المغرب",
+        "nul\x00teken",
+        "\u202eomgekeerd",
+    ],
+)
+def test_hostile_queries_are_answered_and_never_reflected_unescaped(client, query):
+    make_article(title="Een gewoon artikel")
+
+    response = client.get("/zoeken/", {"q": query})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "\x00" not in html
+    assert Article.objects.count() == 1
+
+
+def test_long_query_is_cut_to_200_characters_with_a_note(client):
+    make_article(title="Haven van Tanger")
+    query = "haven " + "x" * 20 + " " + "lang " * 60
+
+    response = client.get("/zoeken/", {"q": query})
+    used = response.context["query"]
+
+    assert response.status_code == 200
+    assert used.truncated
+    assert len(used.text) <= search.MAX_QUERY_LENGTH
+    assert used.text.startswith("haven")
+    assert not used.text.endswith(" ")
+    assert "langer dan 200 tekens" in response.content.decode()
+    assert 'maxlength="200"' in response.content.decode()
+
+
+def test_clean_query_keeps_words_and_drops_control_characters():
+    assert search.clean_query("  haven\x00 \t van\nTanger ").text == "haven van Tanger"
+    assert search.clean_query("x" * 500).text == "x" * 200
+    assert not search.clean_query(None)
+    assert search.clean_query("Haven haven a Tanger").terms == ["haven", "tanger"]
+
+
+def test_results_are_paged_and_pages_keep_the_query(client, settings):
+    now = timezone.now()
+    for n in range(25):
+        make_article(
+            title=f"Olijfoogst deel {n}", published_at=now - timedelta(minutes=n)
+        )
+
+    first = client.get("/zoeken/", {"q": "olijfoogst"})
+    second = client.get("/zoeken/", {"q": "olijfoogst", "page": "2"})
+    beyond = client.get("/zoeken/", {"q": "olijfoogst", "page": "99"})
+    nonsense = client.get("/zoeken/", {"q": "olijfoogst", "page": "<b>"})
+
+    assert len(first.context["object_list"]) == settings.NEWSROOM_PAGE_SIZE
+    assert first.context["paginator"].count == 25
+    assert 'href="?q=olijfoogst&amp;page=2"' in first.content.decode()
+    assert len(second.context["object_list"]) == 5
+    assert beyond.status_code == nonsense.status_code == 200
+    assert beyond.context["page_obj"].number == 2
+    assert nonsense.context["page_obj"].number == 1
+    assert "25 resultaten voor <q>olijfoogst</q>" in first.content.decode()
+
+
+def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
+    for n in range(5):
+        make_article(title=f"Woestijnroute {n}", tags=["Reizen", "Sahara"])
+
+    client.get("/zoeken/", {"q": "iets"})  # the ticker is cached from then on
+    # Count, articles (with their section), bylines, tags; the header's sections.
+    with django_assert_num_queries(5):
+        response = client.get("/zoeken/", {"q": "woestijnroute"})
+
+    assert len(response.context["object_list"]) == 5
+
+
+def test_header_has_a_search_form_on_every_page(client):
+    make_article(title="Iets")
+
+    html = client.get("/").content.decode()
+
+    assert '<form class="site-search" role="search"' in html
+    assert 'action="/zoeken/" method="get"' in html
+    assert 'name="q"' in html
+    assert "csrfmiddlewaretoken" not in html
