@@ -11,6 +11,7 @@ class ArticlesConfig(AppConfig):
         import reversion
         from taggit.models import TaggedItem
 
+        from . import signals  # noqa: F401  (page cache invalidation)
         from .workflow import ensure_newsroom_groups
 
         # Articles follow their tag links into every revision (see models.py).

@@ -112,6 +112,10 @@ class ArticleDetailView(generic.DetailView):
         return response
 
     def can_preview(self):
+        # Readers have no session: asking for their user would read the session and
+        # add "Vary: Cookie", which keeps the page out of every shared cache.
+        if settings.SESSION_COOKIE_NAME not in self.request.COOKIES:
+            return False
         user = self.request.user
         return (
             user.is_active

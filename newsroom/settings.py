@@ -1,10 +1,12 @@
 """Settings for Newsroom: one module, configured through environment variables.
 
-The embedded default (no variables set) is SQLite in ``var/``, a local-memory cache and
-media files in ``var/media``. Production sets ``DJANGO_DEBUG=0`` plus the variables
-documented in README.md and docs/deploy.md.
+The embedded default (no variables set) is SQLite in ``var/``, a file cache next to the
+database that every worker process shares, and media files in ``var/media``.
+Production sets ``DJANGO_DEBUG=0`` plus the variables documented in README.md and
+docs/deploy.md.
 """
 
+import hashlib
 import os
 import re
 import sys
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Before anything that validates the Host header: probes come by IP address.
     "newsroom.middleware.HealthCheckMiddleware",
+    # Before sessions, CSRF and auth: a cached page costs a few cache reads, no more.
+    "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.PublicReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,15 +199,65 @@ def _cache_from_url(url):
     )
 
 
-CACHES = {
-    "default": _cache_from_url(env("CACHE_URL") or env("REDIS_URL") or "locmem://")
-}
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "newsroom")
+def _embedded_caches(database):
+    """Return the CACHES of the embedded default: files on this machine's disk.
+
+    Unlike a local-memory cache, files are shared by every worker process, so a change
+    saved in one process (or in manage.py shell) reaches all of them at once. They sit
+    next to a SQLite database (var/cache for the default one), under a key prefix made
+    from the database's identity: two databases never read each other's entries.
+    Pages get a folder of their own: culling the many page files must never throw out
+    the few small keys (generations, ticker) everything else depends on.
+    """
+    name = str(database["NAME"])
+    if database["ENGINE"].endswith("sqlite3") and name != ":memory:":
+        name = str(Path(name).resolve())
+        folder = Path(name).parent / "cache"
+    else:
+        folder = VAR_DIR / "cache"
+    identity = "|".join(
+        [database["ENGINE"], name, str(database.get("HOST")), str(database.get("PORT"))]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
+    prefix = f"{env('CACHE_KEY_PREFIX', 'newsroom')}-{digest}"
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    return {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": str(folder / "shared"),
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+        "pages": {
+            "BACKEND": backend,
+            "LOCATION": str(folder / "pages"),
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+
+
+if env("CACHE_URL") or env("REDIS_URL"):
+    CACHES = {"default": _cache_from_url(env("CACHE_URL") or env("REDIS_URL"))}
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "newsroom")
+else:
+    CACHES = _embedded_caches(DATABASES["default"])
 # A local-memory cache lives in one process: another worker cannot invalidate it, so
 # whatever is cached there must expire by itself within the ticker's poll interval.
+# Files are shared by the processes of one machine, Redis by every server.
 CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(
     ("LocMemCache", "DummyCache")
 )
+
+# Whole public pages for anonymous readers (newsroom/pagecache.py, docs/caching.md):
+# kept at most this long on the server (0 turns the page cache off), invalidated
+# precisely before that; browsers and a CDN may keep a page PAGE_CACHE_MAX_AGE
+# seconds and serve it stale for PAGE_CACHE_STALE_SECONDS more while they refresh it.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
+if min(PAGE_CACHE_SECONDS, PAGE_CACHE_MAX_AGE, PAGE_CACHE_STALE_SECONDS) < 0:
+    raise ImproperlyConfigured("PAGE_CACHE_* settings cannot be negative.")
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

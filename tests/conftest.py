@@ -15,6 +15,21 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SECURE_SSL_REDIRECT = False
+    # One process: the local-memory cache rather than the embedded file cache, and
+    # whole-page caching off, so views are tested as they render. Page-cache tests
+    # turn it on with the page_cache fixture.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    settings.CACHE_IS_SHARED = False
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Turn whole-page caching on, with a cache shared the way Redis or files are."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHE_IS_SHARED = True
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,14 @@
 and for the live endpoint, and never cached past its next change.
 
 The cache holds one `TickerState` (the rendered item list, its ETag and Last-Modified)
-plus a generation counter. Saving or deleting an item bumps the counter, so a state
+plus a generation token. Saving or deleting an item replaces the token, so a state
 that was being built while the item changed is thrown away instead of being served
 until it expires.
 """
 
 import hashlib
 import math
-import time
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,7 +46,7 @@ class TickerState:
     valid_until: datetime
     count: int
     breaking: bool
-    generation: int | None
+    generation: str | None
 
     @property
     def safe_html(self) -> SafeString:
@@ -175,8 +175,7 @@ def invalidate(using=None):
 
 
 def _bump():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # No counter yet (or evicted): start one no earlier state can carry.
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    # A fresh random token, not an increment: the file cache has no atomic incr, and
+    # two processes counting at once could bring back a value a stale state carries.
+    # The page cache (newsroom/pagecache.py) keys pages on this value too.
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)

@@ -1,0 +1,450 @@
+"""Whole public pages for anonymous readers, from a cache every worker process shares.
+
+`PageCacheMiddleware` sits early in MIDDLEWARE, before sessions, CSRF and
+authentication, so a hit costs a few cache reads and no database query. A stored page
+is an `Entry`: body, headers, ETag, Last-Modified, the content generation it was
+rendered in and the moment it stops being true. It is served only while both hold:
+
+- The content generation is still current. It is the pair (page generation, ticker
+  generation): saving or deleting anything readers see (articles, bylines, authors,
+  sections, tags, images, ticker items) replaces the page generation through signals
+  (articles/signals.py), and the ticker replaces its own (ticker/live.py) — the
+  ticker is on every page. A generation is a fresh random token rather than a
+  counter: replacing it needs no atomic increment, which the file cache lacks, and a
+  value once replaced never comes back.
+- Time has not yet changed the page by itself: entries never outlive the next
+  scheduled article going live or expiring, the ticker's own next change, or
+  midnight ("vandaag" becomes "gisteren").
+
+Editors (a request with the session cookie) always get a fresh page, marked
+private, and never fill the cache. The ticker's live endpoint is answered here too,
+from the ticker's own cache entry, so its 304s skip the rest of the stack.
+
+docs/caching.md describes the design; `invalidate()` is for bulk writes that send no
+signals (queryset.update(), bulk_create()).
+"""
+
+import hashlib
+import logging
+import math
+import secrets
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Subquery
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from articles.models import Article
+from ticker.live import GENERATION_KEY as TICKER_GENERATION_KEY
+from ticker.live import get_state, next_midnight
+from ticker.views import live as ticker_live
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_CHANGE_KEY = "pagecache:next-change"
+ENTRY_PREFIX = "pagecache:page:"
+HISTORY_PREFIX = "pagecache:history:"
+
+# Query parameters that change a page: pagination (?page=) and the sitemaps' ?p=.
+PAGE_PARAMETERS = frozenset({"page", "p"})
+# Campaign and click ids that links from social media and newsletters carry; no view
+# reads them, so they do not make a page of their own.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
+# Headers the middleware sets itself on every answer from the cache.
+OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "x-page-cache"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    generation: tuple
+    content: bytes
+    headers: tuple
+    etag: str
+    last_modified: int
+    expires: float
+
+
+def _cache():
+    return caches["default"]
+
+
+def _page_cache():
+    # The embedded default keeps pages in a cache of their own, so that culling the
+    # many page files never throws out the few small keys everything depends on.
+    return caches["pages" if "pages" in settings.CACHES else "default"]
+
+
+def new_generation():
+    return secrets.token_hex(8)
+
+
+def invalidate(using=None):
+    """Make every cached page stale, in every process: now, and again after commit.
+
+    Now, so that pages rendered during the transaction are not kept; after commit,
+    because a page rendered from a query that ran just before the commit would
+    otherwise be stored under the new generation and outlive the change.
+    """
+    _bump()
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return
+    # One bump per transaction is enough, however many rows it writes.
+    if any(func is _bump for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump, using=using)
+
+
+def _bump():
+    try:
+        _cache().set(GENERATION_KEY, new_generation(), timeout=None)
+    except Exception:  # each cache backend raises its own errors
+        # The write itself succeeded; pages then refresh within PAGE_CACHE_SECONDS.
+        logger.exception("Could not invalidate the page cache")
+
+
+def current_generation(values=None):
+    """Return the (page, ticker) generation pair, starting either when missing.
+
+    A missing generation (evicted, or a cache cleared) gets a fresh token before it is
+    used: entries stored under "no generation" would otherwise come back to life the
+    next time it is missing.
+    """
+    cache = _cache()
+    if values is None:
+        values = cache.get_many([GENERATION_KEY, TICKER_GENERATION_KEY])
+    generation = []
+    for key in (GENERATION_KEY, TICKER_GENERATION_KEY):
+        value = values.get(key)
+        if value is None:
+            cache.add(key, new_generation(), timeout=None)
+            value = cache.get(key)
+        generation.append(value)
+    return tuple(generation)
+
+
+def next_change(now, generation):
+    """Return when a scheduled article next goes live or expires, or None.
+
+    One query per content generation: the answer is cached until that moment or until
+    the content changes, whichever comes first.
+    """
+    cache = _cache()
+    cached = cache.get(NEXT_CHANGE_KEY)
+    if cached is not None:
+        cached_generation, moment = cached
+        if cached_generation == generation[0] and (moment is None or now < moment):
+            return moment
+    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
+    going_live = published.filter(published_at__gt=now).order_by("published_at")
+    expiring = published.filter(expires_at__gt=now).order_by("expires_at")
+    # Both in one query, each the first row of an index scan.
+    row = (
+        Article.objects.order_by()
+        .annotate(
+            going_live=Subquery(going_live.values("published_at")[:1]),
+            expiring=Subquery(expiring.values("expires_at")[:1]),
+        )
+        .values_list("going_live", "expiring")
+        .first()
+    )
+    candidates = [moment for moment in row or () if moment is not None]
+    moment = min(candidates, default=None)
+    timeout = None if moment is None else math.ceil((moment - now).total_seconds())
+    cache.set(NEXT_CHANGE_KEY, (generation[0], moment), timeout=timeout)
+    return moment
+
+
+def valid_until(now, generation):
+    """Return the moment a page rendered now stops being true by time alone."""
+    moments = [
+        now + timedelta(seconds=settings.PAGE_CACHE_SECONDS),
+        # Dates on pages say "vandaag" and "gisteren".
+        next_midnight(now),
+        # The ticker is on every page; its state knows its own next change.
+        get_state().valid_until,
+    ]
+    moment = next_change(now, generation)
+    if moment is not None:
+        moments.append(moment)
+    if not settings.CACHE_IS_SHARED:
+        # Another process cannot reach this one's cache to invalidate it.
+        moments.append(now + timedelta(seconds=settings.TICKER_POLL_SECONDS))
+    return min(moments)
+
+
+def normalised_query(query_string):
+    """Return the query string as part of a cache key, or None for "do not cache".
+
+    Pagination parameters stay, in their order; tracking parameters go; anything else
+    (an unknown or repeated parameter) makes the page uncacheable rather than letting
+    arbitrary query strings fill the cache.
+    """
+    if not query_string:
+        return ""
+    kept = []
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if name in PAGE_PARAMETERS:
+            kept.append((name, value))
+        elif not (name.startswith("utm_") or name in TRACKING_PARAMETERS):
+            return None
+    if len({name for name, _ in kept}) != len(kept):
+        return None
+    return urlencode(sorted(kept))
+
+
+def content_etag(content):
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+def _http_timestamp(moment):
+    return timegm(moment.utctimetuple())
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers whole pages from the cache; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def ticker_path(self):
+        return reverse("ticker:live")
+
+    @cached_property
+    def search_path(self):
+        return reverse("articles:search")
+
+    @cached_property
+    def private_prefixes(self):
+        """Return the path prefixes that are never cached: admin, previews, files."""
+        preview = reverse("articles:preview", kwargs={"token": "x"})
+        prefixes = [
+            f"/{settings.ADMIN_URL}",
+            preview[: preview.rindex("x")],
+            settings.STATIC_URL,
+            "/healthz",
+            "/readyz",
+        ]
+        if settings.MEDIA_URL.startswith("/"):
+            prefixes.append(settings.MEDIA_URL)
+        return tuple(prefixes)
+
+    @cached_property
+    def release(self):
+        """Return a fingerprint of the static files, so a deploy starts afresh."""
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        return getattr(staticfiles_storage, "manifest_hash", "") or "-"
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        path = request.path_info
+        if path == self.ticker_path:
+            return self.ticker(request)
+        if path.startswith(self.private_prefixes):
+            return self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return self.fresh(request)
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return self.conditional(request, self.get_response(request))
+        query = None
+        if path != self.search_path:
+            query = normalised_query(request.META.get("QUERY_STRING", ""))
+        if query is None:
+            return self.uncached(request)
+        return self.cached(request, query)
+
+    # Anonymous readers, pages that are kept.
+
+    def cached(self, request, query):
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+        key = f"{ENTRY_PREFIX}{self.release}:{digest}"
+        try:
+            entry = _page_cache().get(key)
+            generation = current_generation()
+        except Exception:
+            logger.exception("Page cache unavailable; serving %s uncached", url)
+            return self.uncached(request)
+        now = timezone.now()
+        if (
+            entry is not None
+            and entry.generation == generation
+            and now.timestamp() < entry.expires
+        ):
+            return self.replay(request, entry, now)
+
+        expires = valid_until(now, generation)
+        response = self.get_response(request)
+        response.headers["X-Page-Cache"] = "miss"
+        if request.method != "GET" or not self.storable(response):
+            return self.finish_uncached(request, response, expires)
+        etag = content_etag(response.content)
+        entry = Entry(
+            generation=generation,
+            content=response.content,
+            headers=tuple(
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in OWN_HEADERS
+            ),
+            etag=etag,
+            last_modified=self.last_modified(digest, etag, now),
+            expires=expires.timestamp(),
+        )
+        timeout = math.floor(entry.expires - timezone.now().timestamp())
+        if timeout > 0:
+            try:
+                _page_cache().set(key, entry, timeout=timeout)
+            except Exception:
+                logger.exception("Could not store %s in the page cache", url)
+        return self.validated(request, response, entry, now)
+
+    def storable(self, response):
+        """Return whether a response is the same for every anonymous reader."""
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        # A view with its own caching policy (private, no-store, ...) keeps it.
+        if response.has_header("Cache-Control"):
+            return False
+        # Pages that vary on a request header (Cookie, above all) are per reader.
+        return not response.has_header("Vary")
+
+    def last_modified(self, digest, etag, now):
+        """Return when this page's content last changed, as far as the cache knows.
+
+        The same content keeps its date through unrelated invalidations; new content
+        gets a later one, at least a second later (HTTP dates have whole seconds), so
+        If-Modified-Since never matches a page it has not seen.
+        """
+        key = f"{HISTORY_PREFIX}{digest}"
+        stamp = _http_timestamp(now)
+        try:
+            previous = _page_cache().get(key)
+            if previous is not None:
+                previous_etag, previous_stamp = previous
+                if previous_etag == etag:
+                    return previous_stamp
+                stamp = max(stamp, previous_stamp + 1)
+            _page_cache().set(key, (etag, stamp), timeout=None)
+        except Exception:
+            logger.exception("Page cache unavailable for Last-Modified")
+        return stamp
+
+    def replay(self, request, entry, now):
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in (
+            request.META
+        ):
+            response = get_conditional_response(
+                request, etag=entry.etag, last_modified=entry.last_modified
+            )
+            if response is not None and response.status_code == 304:
+                self.set_validators(response, entry, now)
+                response.headers["X-Page-Cache"] = "hit"
+                return response
+        response = HttpResponse(entry.content)
+        for name, value in entry.headers:
+            response.headers[name] = value
+        self.set_validators(response, entry, now)
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+
+    def validated(self, request, response, entry, now):
+        self.set_validators(response, entry, now)
+        return get_conditional_response(
+            request,
+            etag=entry.etag,
+            last_modified=entry.last_modified,
+            response=response,
+        )
+
+    def set_validators(self, response, entry, now):
+        response.headers["ETag"] = entry.etag
+        response.headers["Last-Modified"] = http_date(entry.last_modified)
+        response.headers["Cache-Control"] = self.public_cache_control(
+            entry.expires - now.timestamp()
+        )
+
+    @staticmethod
+    def public_cache_control(remaining):
+        """Let browsers and a CDN keep the page briefly, never past its next change."""
+        max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, math.floor(remaining)))
+        stale = settings.PAGE_CACHE_STALE_SECONDS
+        return f"public, max-age={max_age}, stale-while-revalidate={stale}"
+
+    # Anonymous readers, pages that are not kept (search, unknown parameters).
+
+    def uncached(self, request):
+        response = self.get_response(request)
+        if not self.storable(response):
+            return self.conditional(request, response)
+        try:
+            now = timezone.now()
+            expires = valid_until(now, current_generation())
+        except Exception:
+            logger.exception("Page cache unavailable; no Cache-Control for %s", request)
+            return self.conditional(request, response)
+        return self.finish_uncached(request, response, expires)
+
+    def finish_uncached(self, request, response, expires):
+        if self.storable(response):
+            response.headers["Cache-Control"] = self.public_cache_control(
+                expires.timestamp() - timezone.now().timestamp()
+            )
+        return self.conditional(request, response)
+
+    @staticmethod
+    def conditional(request, response):
+        """Answer If-None-Match with 304 for a response the cache does not keep."""
+        if (
+            response.status_code != 200
+            or response.streaming
+            or request.method not in ("GET", "HEAD")
+        ):
+            return response
+        if not response.has_header("ETag"):
+            response.headers["ETag"] = content_etag(response.content)
+        last_modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=last_modified and parse_http_date_safe(last_modified),
+            response=response,
+        )
+
+    # Editors.
+
+    def fresh(self, request):
+        """Serve a logged-in editor a page rendered now, for them alone."""
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return self.conditional(request, response)
+
+    # The ticker's live endpoint.
+
+    def ticker(self, request):
+        """Answer the ticker endpoint from the ticker's cache, before sessions & co.
+
+        The view reads no cookie, session or user; this adds what the rest of the
+        stack would (host validation, X-Frame-Options, Content-Length).
+        """
+        request.get_host()
+        response = ticker_live(request)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if response.status_code == 200 and not response.streaming:
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
