@@ -39,7 +39,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": sitemaps, "template_name": "articles/sitemap.xml"},
+        {"sitemaps": sitemaps},
         name="sitemaps",
     ),
     path("", include("ticker.urls")),
