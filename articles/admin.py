@@ -19,6 +19,7 @@ from reversion.models import Version
 from ticker.actions import push_to_ticker
 
 from . import workflow
+from .image_admin import admin_thumbnail, lead_image_preview
 from .models import (
     Article,
     ArticleAuthor,
@@ -29,7 +30,7 @@ from .models import (
     SlugRedirect,
 )
 from .revisions import compare_fields
-from .widgets import ImagePreviewWidget, TagAutocompleteWidget
+from .widgets import TagAutocompleteWidget
 
 
 @admin.register(Section)
@@ -240,14 +241,9 @@ class ArticleAdminForm(forms.ModelForm):
             "featured",
             "kill_reason",
             "lead_image",
-            "lead_image_alt",
             "lead_image_caption",
-            "lead_image_credit",
         ]
-        widgets = {
-            "tags": TagAutocompleteWidget(Article),
-            "lead_image": ImagePreviewWidget,
-        }
+        widgets = {"tags": TagAutocompleteWidget(Article)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,11 +296,34 @@ class ArticleAdminForm(forms.ModelForm):
                     "kill_reason" if "kill_reason" in self.fields else None,
                     _("Geef een reden op: lezers zien die op het oude adres."),
                 )
+        if self._goes_out_with_lead_image():
+            self._check_lead_image(cleaned_data)
         if "change_kind" in self.fields and self.is_live_edit:
             self._check_change_kind(cleaned_data)
         # Kept for save_model: by then the instance holds the submitted values.
         self.live_edit = self.is_live_edit
         return cleaned_data
+
+    def _goes_out_with_lead_image(self):
+        """Return whether this save publishes the article's lead image: a publish,
+        or a new lead image on an article that is (or is scheduled to be) out."""
+        if self.transition == "publish":
+            return True
+        return (
+            not self.transition
+            and self.instance.status == Article.Status.PUBLISHED
+            and "lead_image" in self.changed_data
+        )
+
+    def _check_lead_image(self, cleaned_data):
+        if "lead_image" not in cleaned_data and "lead_image" in self.fields:
+            return  # the field has its own error already
+        image = cleaned_data.get("lead_image", self.instance.lead_image)
+        try:
+            workflow.check_publishable(self.instance, lead_image=image)
+        except workflow.NotPublishable as error:
+            field = "lead_image" if "lead_image" in self.fields else None
+            self.add_error(field, str(error))
 
     def _check_change_kind(self, cleaned_data):
         kind = cleaned_data.get("change_kind")
@@ -408,7 +427,7 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     ordering = ["-created_at"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "lead_image"]
     inlines = [ArticleAuthorInline, PreviewLinkInline, ArticleUpdateInline]
     actions = [
         "submit_for_review",
@@ -424,7 +443,8 @@ class ArticleAdmin(VersionAdmin):
     history_latest_first = True
 
     class Media:
-        css = {"all": ["articles/admin.css"]}
+        css = {"all": ["articles/admin.css", "articles/images_admin.css"]}
+        js = ["articles/lead_image_preview.js"]
 
     readonly_fields = [
         "workflow_state",
@@ -494,9 +514,7 @@ class ArticleAdmin(VersionAdmin):
                     "fields": [
                         "lead_image",
                         "lead_image_preview",
-                        "lead_image_alt",
                         "lead_image_caption",
-                        "lead_image_credit",
                     ]
                 },
             ),
@@ -541,7 +559,7 @@ class ArticleAdmin(VersionAdmin):
             super()
             .get_queryset(request)
             # Naming any relation here makes the changelist skip list_select_related.
-            .select_related("created_by", "section")
+            .select_related("created_by", "section", "lead_image")
             .prefetch_related(
                 Prefetch(
                     "bylines", queryset=ArticleAuthor.objects.select_related("author")
@@ -576,12 +594,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="")
     def thumbnail(self, obj):
-        if not obj.lead_image:
-            return ""
-        return format_html(
-            '<img class="admin-thumb" src="{}" alt="" width="60" height="40">',
-            obj.lead_image.url,
-        )
+        return admin_thumbnail(obj.lead_image)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -606,13 +619,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("voorbeeld"))
     def lead_image_preview(self, obj):
-        if not obj.lead_image:
-            return _("Nog geen afbeelding.")
-        return format_html(
-            '<img class="admin-preview" src="{}" alt="{}">',
-            obj.lead_image.url,
-            obj.lead_image_alt,
-        )
+        return lead_image_preview(obj.lead_image)
 
     # Saving.
 
@@ -753,14 +760,35 @@ class ArticleAdmin(VersionAdmin):
 
     def _bulk_transition(self, request, queryset, name, done_message):
         done = refused = 0
+        not_publishable = []
         for article in queryset:
             try:
                 workflow.apply_transition(article, name, request.user)
+            except workflow.NotPublishable:
+                not_publishable.append(article)
+                continue
             except workflow.TransitionError:
                 refused += 1
                 continue
             article.save()
             done += 1
+        for article in not_publishable:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "‘%(title)s’ overgeslagen: de hoofdafbeelding heeft nog geen "
+                        "alt-tekst (of vink ‘decoratief’ aan)."
+                    )
+                    % {"title": article.title},
+                    reverse(
+                        "admin:articles_image_change", args=[article.lead_image_id]
+                    ),
+                    _("Afbeelding bewerken"),
+                ),
+                messages.WARNING,
+            )
         if done:
             reversion.set_comment(str(workflow.TRANSITIONS[name].label))
             self.message_user(request, done_message(done) % done, messages.SUCCESS)

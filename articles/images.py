@@ -130,16 +130,18 @@ class UploadInfo:
     animated: bool
 
 
-@dataclass
-class PreparedImage:
-    """A checked upload, decoded and cleaned, ready to be stored."""
+class PreparedImage(ContentFile):
+    """A checked upload, re-encoded without metadata: the file to store.
 
-    content: ContentFile
-    width: int
-    height: int
-    animated: bool
-    # Upright, sRGB, first frame: the source for the renditions.
-    image: PILImage.Image
+    It also carries what the renditions are made from: the decoded, upright, sRGB
+    first frame (image), so an upload is decoded once.
+    """
+
+    def __init__(self, data, name, *, width, height, animated, image):
+        super().__init__(data, name=name)
+        self.width, self.height = width, height
+        self.animated = animated
+        self.image = image
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,8 @@ def prepare_upload(file):
     data = _encode_original(upright, info.format)
     stem = slugify(PurePosixPath(file.name or "").stem)[:60].strip("-") or "afbeelding"
     return PreparedImage(
-        content=ContentFile(data, name=f"{stem}.{FORMATS[info.format]}"),
+        data,
+        f"{stem}.{FORMATS[info.format]}",
         width=upright.width,
         height=upright.height,
         animated=info.animated,
@@ -430,8 +433,22 @@ def build_renditions(
         "height": source.height,
         "crops": {},
     }
+    # Shrink a camera-sized source once, by a whole factor (fast, box-averaged),
+    # keeping every crop at least twice the widest rendition for a sharp resize.
+    narrowest = min(
+        box[2] - box[0]
+        for box in (crop_box(source.size, ratio) for ratio in CROPS.values())
+    )
+    factor = narrowest // (2 * WIDTHS[-1])
+    if factor > 1:
+        source = source.reduce(factor)
+    by_box = {}
     for crop, ratio in CROPS.items():
         box = crop_box(source.size, ratio, focal_x, focal_y)
+        if box in by_box:
+            # A 3:2 photo cropped to 3:2 is the photo: the same files will do.
+            record["crops"][crop] = by_box[box]
+            continue
         region = source if box == (0, 0, *source.size) else source.crop(box)
         made = {fmt: [] for fmt in RENDITION_FORMATS}
         previous = region
@@ -440,7 +457,7 @@ def build_renditions(
             height = max(1, round(width * region.height / region.width))
             if (width, height) != previous.size:
                 previous = previous.resize(
-                    (width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+                    (width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0
                 )
             for key, (fmt, ext, options) in RENDITION_FORMATS.items():
                 data = _encode_rendition(previous, fmt, options)
@@ -454,7 +471,7 @@ def build_renditions(
                 made[key].append(
                     {"name": name, "width": width, "height": height, "size": len(data)}
                 )
-        record["crops"][crop] = {
+        record["crops"][crop] = by_box[box] = {
             key: sorted(items, key=lambda item: item["width"])
             for key, items in made.items()
         }
@@ -471,9 +488,10 @@ def make_renditions(image, *, source=None):
         image.focal_y,
         source=source,
     )
-    # update(), not save(): this records derived data and is no edit of the image.
-    type(image)._default_manager.filter(pk=image.pk).update(renditions=record)
     image.renditions = record
+    # A save (of this field only) tells the page cache that pages with the image
+    # have new <picture> elements.
+    image.save(update_fields=["renditions"])
     return record
 
 
@@ -483,8 +501,9 @@ def save_upload(image, prepared):
     A file it replaces is deleted once the transaction commits; renditions made from
     it stay until ``make_renditions --prune``, for pages still cached with them.
     """
-    old_name = image.file.name if image.pk else ""
-    image.file.save(prepared.content.name, prepared.content, save=False)
+    stored = type(image)._default_manager.filter(pk=image.pk)
+    old_name = stored.values_list("file", flat=True).first() if image.pk else ""
+    image.file.save(prepared.name, prepared, save=False)
     image.width, image.height = prepared.width, prepared.height
     image.save()
     make_renditions(image, source=prepared.image)

@@ -39,6 +39,9 @@ _REPORTER_PERMISSIONS = [
     "articles.change_previewlink",
     "articles.view_previewlink",
     "articles.view_articleupdate",
+    "articles.add_image",
+    "articles.change_image",
+    "articles.view_image",
     "taggit.view_tag",
     "ticker.add_tickeritem",
     "ticker.change_tickeritem",
@@ -53,6 +56,7 @@ _EDITOR_PERMISSIONS = [
     "articles.add_author",
     "articles.change_author",
     "articles.delete_previewlink",
+    "articles.delete_image",
     "articles.view_slugredirect",
     "articles.change_slugredirect",
     "articles.delete_slugredirect",
@@ -185,6 +189,30 @@ class TransitionError(Exception):
     """A transition that is not allowed; the message is fit for the user."""
 
 
+class NotPublishable(TransitionError):
+    """The article may not go out as it is: its content lacks something readers need."""
+
+
+_UNSET = object()
+
+
+def check_publishable(article, *, lead_image=_UNSET):
+    """Raise NotPublishable unless article (with lead_image, when given) may go out.
+
+    A lead image needs alt text, unless the editor marked it decorative: readers who
+    do not see it must learn what it shows.
+    """
+    image = article.lead_image if lead_image is _UNSET else lead_image
+    if image is not None and image.needs_alt:
+        raise NotPublishable(
+            _(
+                "De hoofdafbeelding heeft nog geen alt-tekst. Beschrijf bij de "
+                "afbeelding (potlood naast ‘Hoofdafbeelding’) wat erop te zien is, of "
+                "vink daar ‘decoratief’ aan als ze niets toevoegt."
+            )
+        )
+
+
 def allowed_transitions(user, article):
     """Return the transitions user may apply to article now, in a stable order."""
     return [t for t in TRANSITIONS.values() if _check(user, article, t, raise_=False)]
@@ -240,6 +268,7 @@ def apply_transition(article, name, user, *, reason=""):
     transition = check_transition(user, article, name)
     now = timezone.now()
     if name == "publish":
+        check_publishable(article)
         if article.status == _S.PUBLISHED and article.is_scheduled:
             article.published_at = now
         elif article.published_at is None:

@@ -69,6 +69,10 @@ INLINE_IMAGES = {
     ".avif": ("image/avif", lambda head: head[4:12] in (b"ftypavif", b"ftypavis")),
 }
 MEDIA_MAX_AGE = 60 * 60 * 24
+# Image renditions carry a hash of their bytes in their name (articles/images.py): a
+# changed rendition is a new file, so any cache may keep one for a year.
+RENDITIONS_DIR = "renditions"
+RENDITION_MAX_AGE = 60 * 60 * 24 * 365
 # Even opened directly, a media file may not run script, load anything or be framed.
 MEDIA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
@@ -118,6 +122,12 @@ def serve_media(request, path):
         response["Last-Modified"] = http_date(stat.st_mtime)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
-    # Uploads get a new name when replaced, so a day in shared caches is safe.
-    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    if fullpath.relative_to(root).parts[0] == RENDITIONS_DIR:
+        patch_cache_control(
+            response, public=True, max_age=RENDITION_MAX_AGE, immutable=True
+        )
+    else:
+        # Uploads get a new name when replaced, so a day in shared caches is safe.
+        patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
     return response

@@ -53,6 +53,15 @@ def make_image_file(name="beeld.jpg", size=(1200, 800), color=(164, 22, 26)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
+def make_image(file=None, **overrides):
+    """Return a library Image stored the way an upload is, renditions included."""
+    from articles.images import create_image
+
+    n = next(_seq)
+    overrides.setdefault("alt", f"Beschrijving van afbeelding {n}")
+    return create_image(file or make_image_file(f"beeld-{n}.jpg"), **overrides)
+
+
 def make_ticker_item(**overrides):
     n = next(_seq)
     overrides.setdefault("headline", f"Tickerbericht {n}")

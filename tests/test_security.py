@@ -21,7 +21,7 @@ from articles.models import Article
 from tests.factories import (
     make_article,
     make_author,
-    make_image_file,
+    make_image,
     make_section,
     make_ticker_item,
     make_user,
@@ -344,10 +344,11 @@ def hostile_article():
         section=section,
         authors=[author],
         tags=[f"tag {HOSTILE}"[:100]],
-        lead_image=make_image_file(),
-        lead_image_alt=f"Alt {HOSTILE}",
-        lead_image_caption=f"Bijschrift {HOSTILE}",
-        lead_image_credit=f"Credit {HOSTILE}"[:120],
+        lead_image=make_image(
+            alt=f"Alt {HOSTILE}",
+            caption=f"Bijschrift {HOSTILE}",
+            credit=f"Credit {HOSTILE}"[:120],
+        ),
     )
 
 
@@ -429,9 +430,9 @@ def test_media_that_is_not_a_known_image_is_only_ever_a_download(
 
 
 def test_uploaded_lead_image_is_served_inline_as_an_image(client):
-    article = make_article(lead_image=make_image_file("beeld.jpg"))
-    url = article.lead_image.url
-    assert url.startswith("/media/articles/")
+    article = make_article(lead_image=make_image())
+    url = article.lead_image.file.url
+    assert url.startswith("/media/images/")
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -551,7 +552,7 @@ def test_admin_editor_loads_without_csp_violations(browser_page):
 @pytest.mark.browser
 def test_public_pages_with_the_live_ticker_run_without_csp_violations(browser_page):
     page = browser_page
-    article = make_article(title="Haven van Nador open", lead_image=make_image_file())
+    article = make_article(title="Haven van Nador open", lead_image=make_image())
     make_ticker_item(headline="Eerste tickerbericht", is_breaking=True)
     for url in ["/", article.get_absolute_url()]:
         page.goto(page.base + url)

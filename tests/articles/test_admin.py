@@ -13,6 +13,7 @@ from tests.articles.admin_forms import admin_form_data
 from tests.factories import (
     make_article,
     make_author,
+    make_image,
     make_image_file,
     make_section,
 )
@@ -41,7 +42,7 @@ def test_changelist_shows_thumbnail_status_authors_and_filters(admin_client):
         title="Met foto",
         section=section,
         authors=[samira, (karim, "foto")],
-        lead_image=make_image_file("haven.jpg"),
+        lead_image=make_image(make_image_file("haven.jpg")),
         tags=["haven"],
     )
     make_article(title="Een concept", status=Article.Status.DRAFT, tags=["markt"])
@@ -90,7 +91,7 @@ def test_changelist_queries_do_not_grow_with_articles(
                 section=sections[n % 2],
                 authors=[make_author(), make_author()],
                 tags=[f"tag-{n}", "marokko"],
-                lead_image=make_image_file() if n % 3 == 0 else "",
+                lead_image=make_image() if n % 3 == 0 else None,
             )
 
     build(5)
@@ -158,7 +159,7 @@ def test_add_form_is_dutch_and_has_the_editor_tools(admin_client):
         "Tekst",
         "Rubriek",
         "Hoofdafbeelding",
-        "Alt-tekst",
+        "Bijschrift bij dit artikel",
     ]:
         assert f">{label}:<" in page or f">{label}<" in page, label
     # Rich-text body (django-prose-editor, served from our own static files).
@@ -177,6 +178,7 @@ def test_add_article_with_authors_in_order(admin_client):
         make_author(name="Samira El Idrissi"),
         make_author(name="Karim Amrani"),
     )
+    image = make_image(make_image_file("haven.jpg"), alt="Containerschip in de haven")
     form_page = admin_client.get(ADD)
 
     data = admin_form_data(
@@ -188,7 +190,7 @@ def test_add_article_with_authors_in_order(admin_client):
         body="<p>De haven <strong>groeit</strong>.</p>",
         section=str(section.pk),
         tags="haven, Tanger",
-        lead_image_alt="Containerschip in de haven",
+        lead_image=str(image.pk),
         **{
             "bylines-TOTAL_FORMS": "2",
             "bylines-0-author": str(karim.pk),
@@ -199,7 +201,6 @@ def test_add_article_with_authors_in_order(admin_client):
             "bylines-1-order": "1",
         },
     )
-    data["lead_image"] = make_image_file("haven.jpg")
     response = admin_client.post(ADD, data)
 
     assert response.status_code == 302, (
@@ -214,20 +215,21 @@ def test_add_article_with_authors_in_order(admin_client):
         ("Samira El Idrissi", "tekst"),
         ("Karim Amrani", "foto"),
     ]
-    assert article.lead_image.name.startswith("articles/")
+    assert article.lead_image == image
     assert article.created_by.username == "admin"
     assert not article.is_published()
 
 
 def test_change_form_shows_the_lead_image_preview(admin_client):
     article = make_article(
-        lead_image=make_image_file("markt.jpg"), lead_image_alt="Een markt"
+        lead_image=make_image(make_image_file("markt.jpg"), alt="Een markt")
     )
 
     page = text(admin_client.get(change_url(article)))
 
     assert 'class="admin-preview"' in page
-    assert article.lead_image.url in page
+    assert article.lead_image.rendition_url(640) in page
+    assert "Een markt" in page
 
 
 def test_change_form_saves_edits(admin_client):
@@ -329,9 +331,14 @@ def test_tag_suggestions_need_a_login(client):
     assert "/beheer/login/" in response["Location"]
 
 
-def test_lead_image_upload_previews_before_saving(admin_client):
+def test_lead_image_is_chosen_from_the_library_with_a_preview(admin_client):
     page = text(admin_client.get(ADD))
 
-    assert re.search(r'<input[^>]*name="lead_image"[^>]*data-image-preview', page)
-    assert 'accept="image/*"' in page
-    assert "articles/image_preview.js" in page
+    assert re.search(r'<select[^>]*name="lead_image"[^>]*admin-autocomplete', page)
+    assert "data-lead-image-preview" in page
+    assert "articles/lead_image_preview.js" in page
+    # A new image is uploaded in the library, with its own preview.
+    upload = text(admin_client.get(reverse("admin:articles_image_add")))
+    assert re.search(r'<input[^>]*type="file"[^>]*name="file"', upload)
+    assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in upload
+    assert "articles/focal_point.js" in upload

@@ -17,6 +17,7 @@ from articles.models import Article
 from tests.factories import (
     make_article,
     make_author,
+    make_image,
     make_image_file,
     make_section,
 )
@@ -77,10 +78,12 @@ def site(live_server, settings):
         tags=["AI", "Energie", "Marokko"],
         authors=[samira, (karim, "foto")],
         featured=True,
-        lead_image=make_image_file("datacenter.jpg"),
-        lead_image_alt="Bouwterrein aan de kust",
-        lead_image_caption="Het terrein waar het datacenter moet komen.",
-        lead_image_credit="Karim Amrani",
+        lead_image=make_image(
+            make_image_file("datacenter.jpg"),
+            alt="Bouwterrein aan de kust",
+            caption="Het terrein waar het datacenter moet komen.",
+            credit="Karim Amrani",
+        ),
         published_at=now - timedelta(minutes=30),
     )
     for n in range(12):
@@ -90,7 +93,7 @@ def site(live_server, settings):
             section=sections[n % 4],
             tags=["Marokko"],
             authors=[samira],
-            lead_image=make_image_file(f"beeld-{n}.jpg") if n % 2 else "",
+            lead_image=make_image(make_image_file(f"beeld-{n}.jpg")) if n % 2 else None,
             published_at=now - timedelta(hours=n + 1),
         )
     make_article(
@@ -251,8 +254,9 @@ def test_tags_are_suggested_and_the_chosen_image_is_previewed(
     suggestions = page.eval_on_selector_all(
         "#id_tags_suggestions option", "options => options.map(o => o.value)"
     )
-    page.set_input_files("#id_lead_image", str(image))
-    page.wait_for_selector(".admin-preview--pending[src^='data:image/']")
+    page.goto(live_server.url + "/beheer/articles/image/add/")
+    page.set_input_files("#id_file", str(image))
+    page.wait_for_selector(".focal-picker__image[src^='data:image/']")
     context.close()
 
     assert suggestions == ["economie, Marokko, ", "economie, Marrakech, "]

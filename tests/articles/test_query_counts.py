@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_image_file, make_section
+from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def newsroom():
         tags=["Marokko", "Economie"],
         authors=[regular, (photographer, "foto")],
         published_at=START,
-        lead_image=make_image_file(),
+        lead_image=make_image(),
         featured=True,
     )
     created = 1
@@ -55,7 +55,7 @@ def newsroom():
                 authors=[regular, (make_author(), "foto")],
                 # All on 10 July 2025 (Amsterdam), so the day archive grows too.
                 published_at=START - timedelta(minutes=10 * created),
-                lead_image=make_image_file() if created % 4 == 0 else "",
+                lead_image=make_image() if created % 4 == 0 else None,
             )
             created += 1
 

@@ -9,6 +9,7 @@ from articles.models import Article, ArticleAuthor
 from tests.factories import (
     make_article,
     make_author,
+    make_image,
     make_image_file,
     make_section,
     make_user,
@@ -184,10 +185,12 @@ def full_article():
         authors=[(samira, "tekst"), (youssef, ""), (karim, "foto")],
         # 15:07 UTC is 17:07 in Amsterdam in summer.
         published_at=datetime(2025, 7, 10, 15, 7, tzinfo=UTC),
-        lead_image=make_image_file("datacenter.jpg"),
-        lead_image_alt="Bouwterrein met kranen aan de kust",
-        lead_image_caption="Het terrein bij Tetouan.",
-        lead_image_credit="ANP",
+        lead_image=make_image(
+            make_image_file("datacenter.jpg"),
+            alt="Bouwterrein met kranen aan de kust",
+            caption="Het terrein bij Tetouan.",
+            credit="ANP",
+        ),
     )
 
 
@@ -209,7 +212,8 @@ def test_article_page_shows_everything_about_the_article(client, full_article):
     assert 'alt="Bouwterrein met kranen aan de kust"' in page
     assert "Het terrein bij Tetouan." in page
     assert "Foto: ANP" in page
-    assert full_article.lead_image.url in page
+    assert full_article.lead_image.rendition_url(1280, "webp") in page
+    assert full_article.lead_image.file.url not in page
     assert (
         '<link rel="canonical" href="http://testserver/artikel/marokko-krijgt-ai-datacenter/">'
         in page
