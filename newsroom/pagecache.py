@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Subquery
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -290,7 +290,7 @@ class PageCacheMiddleware:
         expires = valid_until(now, generation)
         response = self.get_response(request)
         response.headers["X-Page-Cache"] = "miss"
-        if request.method != "GET" or not self.storable(response):
+        if request.method != "GET" or not self.storable(response, request):
             return self.finish_uncached(request, response, expires)
         etag = content_etag(response.content)
         entry = Entry(
@@ -313,9 +313,13 @@ class PageCacheMiddleware:
                 logger.exception("Could not store %s in the page cache", url)
         return self.validated(request, response, entry, now)
 
-    def storable(self, response):
+    def storable(self, response, request):
         """Return whether a response is the same for every anonymous reader."""
         if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        # A page with an inline script carries this request's CSP nonce; a copy
+        # would carry it to everyone else, and their header would not match it.
+        if getattr(request, "_csp_nonce", None) is not None:
             return False
         # A view with its own caching policy (private, no-store, ...) keeps it.
         if response.has_header("Cache-Control"):
@@ -389,7 +393,7 @@ class PageCacheMiddleware:
 
     def uncached(self, request):
         response = self.get_response(request)
-        if not self.storable(response):
+        if not self.storable(response, request):
             return self.conditional(request, response)
         try:
             now = timezone.now()
@@ -400,7 +404,7 @@ class PageCacheMiddleware:
         return self.finish_uncached(request, response, expires)
 
     def finish_uncached(self, request, response, expires):
-        if self.storable(response):
+        if self.storable(response, request):
             response.headers["Cache-Control"] = self.public_cache_control(
                 expires.timestamp() - timezone.now().timestamp()
             )
@@ -440,11 +444,50 @@ class PageCacheMiddleware:
         """Answer the ticker endpoint from the ticker's cache, before sessions & co.
 
         The view reads no cookie, session or user; this adds what the rest of the
-        stack would (host validation, X-Frame-Options, Content-Length).
+        stack would (host validation, X-Frame-Options, Content-Length). Open pages
+        poll it all the time and mostly get 304: that answer is made here directly.
         """
         request.get_host()
-        response = ticker_live(request)
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        state = self.ticker_state() if if_none_match else None
+        if state is not None and state.etag in {
+            tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
+        }:
+            # The headers ticker.views.live gives its own 304.
+            response = HttpResponseNotModified()
+            response.headers["ETag"] = state.etag
+            response.headers["Last-Modified"] = http_date(
+                _http_timestamp(state.last_modified)
+            )
+            response.headers["Cache-Control"] = f"public, max-age={state.max_age()}"
+            response.headers["X-Robots-Tag"] = "noindex"
+        else:
+            response = ticker_live(request)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if response.status_code == 200 and not response.streaming:
             response.headers["Content-Length"] = str(len(response.content))
         return response
+
+    def ticker_state(self):
+        """Return the ticker's state, kept in this process while it is current.
+
+        A state is the same in every process for as long as its generation is
+        current and its time has not run out, so this reads one small key (the
+        generation) instead of the whole state.
+        """
+        try:
+            generation = _cache().get(TICKER_GENERATION_KEY)
+        except Exception:
+            logger.exception("Cache unavailable for the ticker")
+            return None
+        state = self._ticker_state
+        if (
+            state is None
+            or generation is None
+            or state.generation != generation
+            or timezone.now() >= state.valid_until
+        ):
+            state = self._ticker_state = get_state()
+        return state
+
+    _ticker_state = None

@@ -64,10 +64,15 @@ def _never_cached(request):
     return HttpResponse("<p>Nooit bewaard</p>")
 
 
+def _inline_script(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">start()</script>')
+
+
 urlpatterns = [
     path("proef/koekje/", _sets_a_cookie),
     path("proef/vary/", _varies_on_cookie),
     path("proef/nooit/", _never_cached),
+    path("proef/script/", _inline_script),
     path("", include("newsroom.urls")),
 ]
 
@@ -174,6 +179,13 @@ def test_cached_pages_keep_the_security_headers(client, article):
     assert not_modified.status_code == 304
 
 
+def test_the_built_once_policy_follows_a_changed_setting(client, article, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    assert client.get("/")["Content-Security-Policy"] == "default-src 'none'"
+
+
 def test_cache_control_lets_a_cdn_keep_the_page_briefly(client, article):
     miss = client.get("/")
     hit = client.get("/")
@@ -266,7 +278,7 @@ def test_responses_that_set_a_cookie_are_never_kept(client, settings):
     assert "public" not in first.get("Cache-Control", "")
 
 
-@pytest.mark.parametrize("url", ["/proef/vary/", "/proef/nooit/"])
+@pytest.mark.parametrize("url", ["/proef/vary/", "/proef/nooit/", "/proef/script/"])
 def test_responses_per_reader_or_marked_uncacheable_are_never_kept(
     client, settings, url
 ):
@@ -277,6 +289,19 @@ def test_responses_per_reader_or_marked_uncacheable_are_never_kept(
 
     assert state(second) == "miss"
     assert "public" not in second.get("Cache-Control", "")
+
+
+def test_a_page_with_a_nonce_gets_its_own_in_header_and_body(client, settings):
+    settings.ROOT_URLCONF = __name__
+
+    first, second = client.get("/proef/script/"), client.get("/proef/script/")
+
+    nonces = []
+    for response in (first, second):
+        nonce = response.text.split('nonce="')[1].split('"')[0]
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
 
 
 def test_errors_and_redirects_are_never_kept(client, article):
