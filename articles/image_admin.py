@@ -274,6 +274,9 @@ class ImageAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("created_by")
             .annotate(usage_count=Count("articles"))
+            # Named again: with the count's GROUP BY, Meta.ordering no longer counts
+            # as ordered, and the autocomplete pages through this queryset.
+            .order_by(*Image._meta.ordering)
         )
 
     # Permissions: reporters may fix their own uploads until an article with them

@@ -36,7 +36,8 @@ class Command(BaseCommand):
             help="Delete rendition files that no image lists any more.",
         )
 
-    def handle(self, *ids, **options):
+    def handle(self, *args, **options):
+        ids = options["ids"]
         queryset = Image.objects.order_by("pk")
         if ids:
             bad = [value for value in ids if not value.isdigit()]
