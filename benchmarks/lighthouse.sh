@@ -73,6 +73,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from articles.images import create_image
 from articles.models import Article, ArticleAuthor, Author, Section
 
 random.seed(7)
@@ -114,9 +115,11 @@ for n in range(int(os.environ["LIGHTHOUSE_ARTICLES"])):
         featured=n == 0,
     )
     if n % 2 == 0:
-        article.lead_image = photo(n)
-        article.lead_image_alt = "Een kade met containerschepen"
-        article.lead_image_caption = "De haven in de ochtend."
+        article.lead_image = create_image(
+            photo(n),
+            alt="Een kade met containerschepen",
+            caption="De haven in de ochtend.",
+        )
     article.save()
     article.tags.set(["Marokko", "Economie"])
     ArticleAuthor.objects.create(article=article, author=author)

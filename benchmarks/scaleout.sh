@@ -133,16 +133,19 @@ ARTICLE="Marokko opent nieuwe haven bij Nador $$"
 HEADLINE="Breaking: parlement in Rabat stemt over begroting $$"
 "$PY" -c "from PIL import Image; Image.new('RGB', (800, 500), (164, 22, 26)).save('$WORK/haven.jpg')"
 started=$(now)
+publish "$A" articles/image "file=@$WORK/haven.jpg" "alt=De nieuwe haven" ||
+  fail "uploading the photo through A failed"
+PHOTO_ID=$(psql_at "$DB" "SELECT max(id) FROM articles_image")
 publish "$A" articles/article "title=$ARTICLE" '!_transition=publish' \
-  "body=<p>De haven gaat open.</p>" "lead_image=@$WORK/haven.jpg" \
-  "lead_image_alt=De nieuwe haven" || fail "publishing the article through A failed"
+  "body=<p>De haven gaat open.</p>" "lead_image=$PHOTO_ID" ||
+  fail "publishing the article through A failed"
 publish "$A" ticker/tickeritem "headline=$HEADLINE" is_breaking=on ||
   fail "publishing the ticker item through A failed"
 say "published an article and a ticker item through A in $(since "$started") s"
 
 serves "$B/" "$ARTICLE" "$HEADLINE"
 serves "$B/ticker/" "$HEADLINE"
-IMAGE=$(body_of "$B/" | grep -o '/media/articles/[^"]*\.jpg' | head -n1)
+IMAGE=$(body_of "$B/" | grep -o '/media/renditions/[^" ]*\.jpg' | head -n1)
 [ -n "$IMAGE" ] || fail "B's front page shows no photo"
 [ "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$B$IMAGE")" = "200 image/jpeg" ] ||
   fail "B does not serve the photo uploaded through A"
@@ -193,7 +196,7 @@ pg_restore --no-owner --dbname="$PG_SERVER_URL/$RESTORED_DB" "$WORK/backup/db.du
 tar -xzf "$WORK/backup/media.tar.gz" -C "$WORK"
 check='from articles.models import Article; from ticker.models import TickerItem
 a = Article.objects.get()
-print(a.title, "|", TickerItem.objects.count(), "|", a.lead_image.open("rb").read(3).hex())'
+print(a.title, "|", TickerItem.objects.count(), "|", a.lead_image.file.open("rb").read(3).hex())'
 restored=$(DATABASE_URL="$PG_SERVER_URL/$RESTORED_DB" "$PY" manage.py shell -v0 -c "$check")
 [ "$restored" = "$ARTICLE | 2 | ffd8ff" ] || fail "restored: $restored"
 psql_at postgres "DROP DATABASE $RESTORED_DB" >/dev/null
