@@ -26,10 +26,13 @@ class MediaRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         image = item.get("image")
         if image:
-            attributes = {"url": image.url, "type": image.content_type}
-            attributes["medium"] = "image"
-            if image.width:
-                attributes.update(width=str(image.width), height=str(image.height))
+            attributes = {
+                "url": image.url,
+                "type": image.content_type,
+                "medium": "image",
+                "width": str(image.width),
+                "height": str(image.height),
+            }
             handler.startElement("media:content", attributes)
             if image.alt:
                 handler.addQuickElement(
@@ -113,7 +116,7 @@ class LatestArticlesFeed(Feed):
         image = self.lead_image(item)
         if image is None:
             return []
-        return [Enclosure(image.url, str(image.length or 0), image.content_type)]
+        return [Enclosure(image.url, str(image.length), image.content_type)]
 
     def item_extra_kwargs(self, item):
         return {"image": self.lead_image(item)}

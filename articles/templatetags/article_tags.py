@@ -5,7 +5,6 @@ Dates say "vandaag 14:03", "gisteren 09:12" or "10 juli 2025". A page that shows
 """
 
 import json
-import mimetypes
 from dataclasses import dataclass
 
 from django import template
@@ -148,9 +147,9 @@ def front_page_json_ld(context):
 class ShareImage:
     url: str
     content_type: str
-    length: int | None
-    width: int | None
-    height: int | None
+    length: int
+    width: int
+    height: int
     alt: str
     credit: str
 
@@ -158,38 +157,20 @@ class ShareImage:
 def share_image(request, article):
     """Return the lead image as feeds, Open Graph and JSON-LD show it, or None.
 
-    From the image library that is its shareable JPEG rendition; an image uploaded on
-    the article itself is shown as it was uploaded.
+    That is the image library's share rendition (a JPEG), never the original.
     """
     image = article.lead_image
-    if not image:
-        return None
-    if hasattr(image, "share_rendition"):
-        rendition = image.share_rendition
-        if rendition is None:
-            return None
-        return ShareImage(
-            url=request.build_absolute_uri(rendition.url),
-            content_type=rendition.content_type,
-            length=rendition.size,
-            width=rendition.width,
-            height=rendition.height,
-            alt=image.alt_text,
-            credit=image.credit,
-        )
-    try:
-        length = image.size
-    except (OSError, ValueError):
-        # A file gone missing from storage must not take a page or feed down.
+    rendition = image.share_rendition if image else None
+    if rendition is None:
         return None
     return ShareImage(
-        url=request.build_absolute_uri(image.url),
-        content_type=mimetypes.guess_type(image.name)[0] or "image/jpeg",
-        length=length,
-        width=None,
-        height=None,
-        alt=article.lead_image_alt,
-        credit=article.lead_image_credit,
+        url=request.build_absolute_uri(rendition.url),
+        content_type=rendition.content_type,
+        length=rendition.size,
+        width=rendition.width,
+        height=rendition.height,
+        alt=image.alt_text,
+        credit=image.credit,
     )
 
 

@@ -22,7 +22,7 @@ from articles.models import Article
 from tests.factories import (
     make_article,
     make_author,
-    make_image_file,
+    make_image,
     make_section,
     make_ticker_item,
 )
@@ -104,10 +104,11 @@ def pages(live_server):
         tags=["Tanger", "Havens"],
         authors=[samira, (karim, "foto")],
         featured=True,
-        lead_image=make_image_file("haven.jpg"),
-        lead_image_alt="Containerschepen aan de kade van Tanger Med",
-        lead_image_caption="De kade van Tanger Med.",
-        lead_image_credit="Karim Amrani",
+        lead_image=make_image(
+            alt="Containerschepen aan de kade van Tanger Med",
+            caption="De kade van Tanger Med.",
+            credit="Karim Amrani",
+        ),
         published_at=now - timedelta(minutes=20),
     )
     for n in range(3):
@@ -116,7 +117,7 @@ def pages(live_server):
             section=economie,
             tags=["Havens"],
             authors=[samira],
-            lead_image=make_image_file(f"beeld-{n}.jpg") if n % 2 else "",
+            lead_image=make_image() if n % 2 else None,
             published_at=now - timedelta(days=n + 1),
         )
     make_ticker_item(headline="Breaking: zware regenval in de Rif", is_breaking=True)

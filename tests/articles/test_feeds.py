@@ -7,12 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import (
-    make_article,
-    make_author,
-    make_image_file,
-    make_section,
-)
+from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +38,7 @@ def newsroom():
         section=economie,
         tags=["AI", "Energie"],
         authors=[samira, (karim, "foto")],
-        lead_image=make_image_file("datacenter.jpg"),
-        lead_image_alt="Bouwterrein aan de kust",
-        lead_image_credit="Karim",
+        lead_image=make_image(alt="Bouwterrein aan de kust", credit="Karim"),
         published_at=now - timedelta(minutes=5),
     )
     make_article(
@@ -104,12 +97,16 @@ def test_site_feed_has_everything_a_reader_needs(client, newsroom):
     assert entry.id == f"newsroom:article:{newest.pk}"
     assert entry.guidislink is False
     assert entry.published_parsed[:5] == newest.published_at.utctimetuple()[:5]
+    # The image library's share rendition, never the original upload.
+    share = newest.lead_image.share_rendition
     [enclosure] = entry.enclosures
-    assert enclosure.href == f"http://testserver{newest.lead_image.url}"
+    assert enclosure.href == f"http://testserver{share.url}"
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == newest.lead_image.size
+    assert int(enclosure.length) == share.size
     assert entry.media_content[0]["url"] == enclosure.href
     assert entry.media_content[0]["medium"] == "image"
+    assert entry.media_content[0]["width"] == str(share.width)
+    assert entry.media_credit[0]["content"] == "Karim"
     assert "Bouwterrein aan de kust" in response.content.decode()
 
 
@@ -177,9 +174,9 @@ def test_feeds_are_valid_when_empty(client):
         assert feed.entries == []
 
 
-def test_a_missing_image_file_leaves_the_feed_working(client, newsroom):
-    newest = newsroom["newest"]
-    newest.lead_image.storage.delete(newest.lead_image.name)
+def test_an_image_without_renditions_leaves_the_feed_working(client, newsroom):
+    image = newsroom["newest"].lead_image
+    type(image).objects.filter(pk=image.pk).update(renditions={})
 
     feed = feedparser.parse(client.get("/feed/").content)
     entry = next(e for e in feed.entries if e.title == "Nieuw datacenter")

@@ -12,7 +12,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_image_file, make_section
+from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -137,17 +137,21 @@ def test_article_with_photo_and_authors(client):
         section=make_section(name="Economie"),
         tags=["Tanger", "Havens"],
         authors=[samira, (karim, "foto")],
-        lead_image=make_image_file("haven.jpg"),
-        lead_image_alt="Kade met schepen",
+        lead_image=make_image(alt="Kade met schepen"),
     )
     article.public_updated_at = timezone.now()
     article.save()
 
     head = Head(client.get(article.get_absolute_url()).content.decode())
     news = head.node("NewsArticle")
-    image = f"http://testserver{article.lead_image.url}"
+    share = article.lead_image.share_rendition
+    image = f"http://testserver{share.url}"
 
+    assert image.endswith(".jpg")
     assert head.meta["og:image"] == [image]
+    assert head.meta["og:image:type"] == ["image/jpeg"]
+    assert head.meta["og:image:width"] == [str(share.width)]
+    assert head.meta["og:image:height"] == [str(share.height)]
     assert head.meta["og:image:alt"] == ["Kade met schepen"]
     assert head.meta["twitter:card"] == ["summary_large_image"]
     assert head.meta["twitter:image"] == [image]
