@@ -130,7 +130,7 @@ class ImageUploadField(forms.FileField):
 
 class ImageAdminForm(forms.ModelForm):
     file = ImageUploadField(
-        label=_("bestand"),
+        label=_("Bestand"),
         help_text=Image._meta.get_field("file").help_text,
     )
 
