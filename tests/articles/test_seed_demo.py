@@ -1,0 +1,148 @@
+"""manage.py seed_demo: realistic demo content in bulk, and away again."""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from taggit.models import Tag
+
+from articles.models import Article, ArticleAuthor, Author, Section
+from tests.factories import make_article, make_section, make_ticker_item
+from ticker.models import TickerItem
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def demo_articles():
+    return Article.objects.filter(created_by__username="demo-data")
+
+
+def test_creates_the_requested_numbers_with_bylines_and_tags():
+    out, err = seed(articles=120, ticker=30)
+
+    articles = demo_articles()
+    assert articles.count() == 120
+    assert TickerItem.objects.filter(created_by__username="demo-data").count() == 30
+    assert Section.objects.filter(slug__startswith="demo-").count() == 8
+    assert Author.objects.filter(slug__startswith="demo-").count() == 40
+    for article in articles.prefetch_related("tags", "bylines"):
+        assert 2 <= len(article.tags.all()) <= 6
+        assert 1 <= len(article.bylines.all()) <= 3
+        assert article.section_id is not None
+        assert article.title and article.lead and article.body.startswith("<")
+        assert article.slug
+    roles = set(ArticleAuthor.objects.values_list("role", flat=True))
+    assert "tekst" in roles and len(roles) > 1
+    assert "Created 120 demo articles" in out
+    assert re.search(r"Rate: [\d,]+ articles/s", out)
+    # The progress bar goes to stderr, ending at 100 %.
+    assert "100%" in err and "[" in err
+
+
+def test_reported_statuses_match_what_is_public():
+    out, _ = seed(articles=600, ticker=0)
+
+    reported = re.search(r"\(([\d,]+) published, ([\d,]+) scheduled", out)
+    published, scheduled = (int(n.replace(",", "")) for n in reported.groups())
+    assert Article.objects.published().count() == published
+    assert Article.objects.scheduled().count() == scheduled
+    # A realistic mix: mostly published, some scheduled, drafts and withdrawn ones.
+    assert published > 500
+    statuses = set(demo_articles().values_list("status", flat=True))
+    assert statuses == {"published", "draft", "review", "killed"}
+    assert demo_articles().filter(featured=True).exists()
+
+
+def test_demo_content_is_visible_on_the_site(client, page_cache):
+    client.get("/")  # a cached front page, and a cached ticker, from before
+
+    seed(articles=80, ticker=20)
+
+    newest = Article.objects.published().order_by("-published_at", "-pk").first()
+
+    def page(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    assert newest.title in page("/")
+    assert newest.title in page(newest.get_absolute_url())
+    assert newest.title in page(newest.section.get_absolute_url())
+    assert newest.title in page(f"/tag/{newest.tags.first().slug}/")
+    assert newest.title in page(newest.bylines.first().author.get_absolute_url())
+    assert TickerItem.objects.live().first().headline in page("/ticker/")
+
+
+def test_the_same_seed_writes_the_same_texts():
+    seed(articles=15, ticker=0, seed=7)
+    first = list(demo_articles().order_by("pk").values_list("title", "body"))
+    seed(flush_demo=True, articles=15, ticker=0, seed=7)
+    again = list(demo_articles().order_by("pk").values_list("title", "body"))
+
+    assert again == first
+
+
+def test_a_second_run_adds_more_without_slug_clashes():
+    seed(articles=40, ticker=5)
+    seed(articles=40, ticker=5)
+
+    assert demo_articles().count() == 80
+    assert demo_articles().values("slug").distinct().count() == 80
+    assert TickerItem.objects.count() == 10
+    # Vocabulary is reused, not duplicated.
+    assert Section.objects.count() == 8
+    assert Author.objects.count() == 40
+
+
+def test_flush_demo_removes_demo_rows_and_keeps_real_content():
+    economie = make_section(name="Economie")
+    real = make_article(title="Echt artikel", section=economie, tags=["Marokko"])
+    real_item = make_ticker_item(headline="Echt tickerbericht")
+    seed(articles=50, ticker=10)
+    # Existing sections and tags with a demo name are reused, not copied.
+    assert demo_articles().filter(section=economie).exists()
+    assert Tag.objects.filter(name__iexact="marokko").count() == 1
+
+    out, _ = seed(flush_demo=True)
+
+    assert "Removed demo content: 50 articles, 10 ticker items" in out
+    assert list(Article.objects.all()) == [real]
+    assert list(TickerItem.objects.all()) == [real_item]
+    assert list(Section.objects.all()) == [economie]
+    assert not Author.objects.exists()
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Marokko"]
+    assert not ArticleAuthor.objects.exists()
+    assert list(real.tags.names()) == ["Marokko"]
+
+
+def test_flush_demo_with_counts_replaces_the_demo_content():
+    seed(articles=30, ticker=5)
+
+    seed("--flush-demo", "--articles", "12", "--ticker", "3")
+
+    assert demo_articles().count() == 12
+    assert TickerItem.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--articles", "-1"], "--articles must be between 0 and 1,000,000"),
+        (["--articles", "2000000"], "--articles must be between 0 and 1,000,000"),
+        (["--ticker", "-5"], "--ticker must be between 0 and 100,000"),
+        (["--articles", "veel"], "invalid int value: 'veel'"),
+        (["--articles", "0", "--ticker", "0"], "Nothing to do"),
+        (["--seed", "x"], "invalid int value: 'x'"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_message(args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        seed(*args)
+    assert not Article.objects.exists()
