@@ -1,17 +1,16 @@
 """Whole public pages for anonymous readers, from a cache every worker process shares.
 
 `PageCacheMiddleware` sits early in MIDDLEWARE, before sessions, CSRF and
-authentication, so a hit costs a few cache reads and no database query. A stored page
+authentication, so a hit costs two cache reads and no database query. A stored page
 is an `Entry`: body, headers, ETag, Last-Modified, the content generation it was
 rendered in and the moment it stops being true. It is served only while both hold:
 
-- The content generation is still current. It is the pair (page generation, ticker
-  generation): saving or deleting anything readers see (articles, bylines, authors,
-  sections, tags, images, ticker items) replaces the page generation through signals
-  (articles/signals.py), and the ticker replaces its own (ticker/live.py) — the
-  ticker is on every page. A generation is a fresh random token rather than a
-  counter: replacing it needs no atomic increment, which the file cache lacks, and a
-  value once replaced never comes back.
+- The content generation is still current: saving or deleting anything readers see
+  (articles, bylines, authors, sections, tags, images, ticker items) replaces it
+  through signals (articles/signals.py), and so does every change of the ticker,
+  which is on every page (ticker/live.py, bulk actions included). A generation is a
+  fresh random token rather than a counter: replacing it needs no atomic increment,
+  which the file cache lacks, and a value once replaced never comes back.
 - Time has not yet changed the page by itself: entries never outlive the next
   scheduled article going live or expiring, the ticker's own next change, or
   midnight ("vandaag" becomes "gisteren").
@@ -28,7 +27,9 @@ import hashlib
 import logging
 import math
 import secrets
+import threading
 from calendar import timegm
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -61,13 +62,15 @@ PAGE_PARAMETERS = frozenset({"page", "p"})
 # Campaign and click ids that links from social media and newsletters carry; no view
 # reads them, so they do not make a page of their own.
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
+# Pages a worker process also keeps in its own memory (about 10-60 kB each).
+RECENT_PAGES = 100
 # Headers the middleware sets itself on every answer from the cache.
 OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "x-page-cache"})
 
 
 @dataclass(frozen=True)
 class Entry:
-    generation: tuple
+    generation: str
     content: bytes
     headers: tuple
     etag: str
@@ -96,17 +99,18 @@ def invalidate(using=None):
     because a page rendered from a query that ran just before the commit would
     otherwise be stored under the new generation and outlive the change.
     """
-    _bump()
+    bump()
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         return
     # One bump per transaction is enough, however many rows it writes.
-    if any(func is _bump for _, func, _ in connection.run_on_commit):
+    if any(func is bump for _, func, _ in connection.run_on_commit):
         return
-    transaction.on_commit(_bump, using=using)
+    transaction.on_commit(bump, using=using)
 
 
-def _bump():
+def bump():
+    """Replace the content generation now: every stored page is stale."""
     try:
         _cache().set(GENERATION_KEY, new_generation(), timeout=None)
     except Exception:  # each cache backend raises its own errors
@@ -114,24 +118,20 @@ def _bump():
         logger.exception("Could not invalidate the page cache")
 
 
-def current_generation(values=None):
-    """Return the (page, ticker) generation pair, starting either when missing.
+def current_generation(value=None):
+    """Return the content generation, starting one when it is missing.
 
     A missing generation (evicted, or a cache cleared) gets a fresh token before it is
     used: entries stored under "no generation" would otherwise come back to life the
     next time it is missing.
     """
-    cache = _cache()
-    if values is None:
-        values = cache.get_many([GENERATION_KEY, TICKER_GENERATION_KEY])
-    generation = []
-    for key in (GENERATION_KEY, TICKER_GENERATION_KEY):
-        value = values.get(key)
+    if value is None:
+        cache = _cache()
+        value = cache.get(GENERATION_KEY)
         if value is None:
-            cache.add(key, new_generation(), timeout=None)
-            value = cache.get(key)
-        generation.append(value)
-    return tuple(generation)
+            cache.add(GENERATION_KEY, new_generation(), timeout=None)
+            value = cache.get(GENERATION_KEY)
+    return value
 
 
 def next_change(now, generation):
@@ -144,7 +144,7 @@ def next_change(now, generation):
     cached = cache.get(NEXT_CHANGE_KEY)
     if cached is not None:
         cached_generation, moment = cached
-        if cached_generation == generation[0] and (moment is None or now < moment):
+        if cached_generation == generation and (moment is None or now < moment):
             return moment
     published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
     going_live = published.filter(published_at__gt=now).order_by("published_at")
@@ -162,7 +162,7 @@ def next_change(now, generation):
     candidates = [moment for moment in row or () if moment is not None]
     moment = min(candidates, default=None)
     timeout = None if moment is None else math.ceil((moment - now).total_seconds())
-    cache.set(NEXT_CHANGE_KEY, (generation[0], moment), timeout=timeout)
+    cache.set(NEXT_CHANGE_KEY, (generation, moment), timeout=timeout)
     return moment
 
 
@@ -217,6 +217,8 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.recent = OrderedDict()
+        self.lock = threading.Lock()
 
     @cached_property
     def ticker_path(self):
@@ -274,8 +276,8 @@ class PageCacheMiddleware:
         digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
         key = f"{ENTRY_PREFIX}{self.release}:{digest}"
         try:
-            entry = _page_cache().get(key)
             generation = current_generation()
+            entry = self.lookup(key, generation)
         except Exception:
             logger.exception("Page cache unavailable; serving %s uncached", url)
             return self.uncached(request)
@@ -311,7 +313,32 @@ class PageCacheMiddleware:
                 _page_cache().set(key, entry, timeout=timeout)
             except Exception:
                 logger.exception("Could not store %s in the page cache", url)
+            else:
+                self.remember(key, entry)
         return self.validated(request, response, entry, now)
+
+    def lookup(self, key, generation):
+        """Return the entry stored under key for this generation, or None.
+
+        The pages read most often are also kept in this process: a copy is as good as
+        the shared one while its generation is current, and saves reading (and
+        unpickling) the whole page again.
+        """
+        entry = self.recent.get(key)
+        if entry is None or entry.generation != generation:
+            entry = _page_cache().get(key)
+            if entry is None or entry.generation != generation:
+                self.recent.pop(key, None)
+                return None
+        self.remember(key, entry)
+        return entry
+
+    def remember(self, key, entry):
+        with self.lock:  # gunicorn may run threads (GUNICORN_THREADS)
+            self.recent[key] = entry
+            self.recent.move_to_end(key)
+            while len(self.recent) > RECENT_PAGES:
+                self.recent.popitem(last=False)
 
     def storable(self, response, request):
         """Return whether a response is the same for every anonymous reader."""

@@ -187,10 +187,7 @@ def _cache_from_url(url):
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     if scheme == "file":
-        return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": rest,
-        }
+        return {"BACKEND": "newsroom.cache.FileCache", "LOCATION": rest}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
@@ -203,7 +200,8 @@ def _embedded_caches(database):
     """Return the CACHES of the embedded default: files on this machine's disk.
 
     Unlike a local-memory cache, files are shared by every worker process, so a change
-    saved in one process (or in manage.py shell) reaches all of them at once. They sit
+    saved in one process (or in manage.py shell) reaches all of them at once (see
+    newsroom/cache.py for how reading them stays cheap). They sit
     next to a SQLite database (var/cache for the default one), under a key prefix made
     from the database's identity: two databases never read each other's entries.
     Pages get a folder of their own: culling the many page files must never throw out
@@ -220,7 +218,7 @@ def _embedded_caches(database):
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
     prefix = f"{env('CACHE_KEY_PREFIX', 'newsroom')}-{digest}"
-    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    backend = "newsroom.cache.FileCache"
     return {
         "default": {
             "BACKEND": backend,

@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from newsroom import pagecache
+from newsroom.cache import FileCache
 from newsroom.settings import _embedded_caches
 from tests.articles.admin_forms import admin_form_data
 from tests.factories import (
@@ -523,7 +524,7 @@ def test_changes_invalidate_again_after_commit(client, article):
         article.tags.add("Extra")
         # Many rows in one transaction: one bump after commit, not one per row.
         pending = [func for _, func, _ in connection.run_on_commit]
-        assert pending.count(pagecache._bump) == 1
+        assert pending.count(pagecache.bump) == 1
         generation = pagecache.current_generation()
 
     # A page rendered from the database as it was before the commit would carry this
@@ -818,7 +819,7 @@ def test_the_embedded_default_is_a_file_cache_per_database(tmp_path):
         dj_database_url.parse("postgres://newsroom@db.internal:5432/newsroom")
     )
 
-    assert first["default"]["BACKEND"].endswith("FileBasedCache")
+    assert first["default"]["BACKEND"] == "newsroom.cache.FileCache"
     assert first["default"]["LOCATION"] == str(tmp_path / "een" / "cache" / "shared")
     assert first["pages"]["LOCATION"] == str(tmp_path / "een" / "cache" / "pages")
     prefixes = {caches["default"]["KEY_PREFIX"] for caches in (first, second, postgres)}
@@ -841,7 +842,62 @@ def test_the_embedded_default_is_shared_between_processes(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "django.core.cache.backends.filebased.FileBasedCache",
-        "True",
-    ]
+    assert result.stdout.split() == ["newsroom.cache.FileCache", "True"]
+
+
+# The file cache keeps small values in the process while their file is unchanged.
+
+
+@pytest.fixture
+def two_processes(tmp_path):
+    """Return two FileCache instances on one folder, as two workers have."""
+    return FileCache(str(tmp_path), {}), FileCache(str(tmp_path), {})
+
+
+def settle(cache, key):
+    """Age key's file past FileCache.SETTLED, as if written a while ago."""
+    name = cache._key_to_file(key)
+    written = os.stat(name).st_mtime - 10
+    os.utime(name, (written, written))
+
+
+def test_file_cache_sees_a_value_replaced_by_another_process(two_processes):
+    writer, reader = two_processes
+    writer.set("generatie", "een", timeout=None)
+    settle(writer, "generatie")
+    assert reader.get("generatie") == "een"
+    assert reader.get("generatie") == "een"  # now from the process's copy
+
+    writer.set("generatie", "twee", timeout=None)
+
+    assert reader.get("generatie") == "twee"
+
+
+def test_file_cache_sees_deletes_clears_and_expiry(two_processes):
+    writer, reader = two_processes
+    writer.set("weg", "a", timeout=None)
+    writer.set("leeg", "b", timeout=None)
+    writer.set("kort", "c", timeout=60)
+    for key in ("weg", "leeg", "kort"):
+        settle(writer, key)
+        assert reader.get(key)
+
+    writer.delete("weg")
+    assert reader.get("weg") is None
+    with time_machine.travel(datetime.now(tz=AMSTERDAM) + timedelta(seconds=61)):
+        assert reader.get("kort") is None
+    writer.clear()
+    assert reader.get("leeg") is None
+
+
+def test_file_cache_keeps_no_copies_of_fresh_files_or_mutable_values(two_processes):
+    writer, reader = two_processes
+    writer.set("vers", "a", timeout=None)
+    writer.set("lijst", ["a"], timeout=None)
+    settle(writer, "lijst")
+
+    reader.get("vers")
+    reader.get("lijst").append("b")
+
+    assert reader.get("lijst") == ["a"]
+    assert reader._kept == {}

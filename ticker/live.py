@@ -69,6 +69,11 @@ def get_state() -> TickerState:
     cached = cache.get_many([STATE_KEY, GENERATION_KEY])
     state = cached.get(STATE_KEY)
     generation = cached.get(GENERATION_KEY)
+    if generation is None:
+        # No generation yet (or evicted): start one, so that a state stored under
+        # "none" cannot come back the next time it is missing.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
     if state is not None and state.generation == generation and now < state.valid_until:
         return state
     state = build_state(now, generation=generation)
@@ -177,5 +182,8 @@ def invalidate(using=None):
 def _bump():
     # A fresh random token, not an increment: the file cache has no atomic incr, and
     # two processes counting at once could bring back a value a stale state carries.
-    # The page cache (newsroom/pagecache.py) keys pages on this value too.
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    # The ticker is on every page: cached pages go too, bulk actions included.
+    from newsroom import pagecache
+
+    pagecache.bump()
