@@ -24,7 +24,8 @@ LIGHTHOUSE="$LH_DIR/node_modules/lighthouse/cli/index.js"
 CHROMIUM=${CHROME_PATH:-/usr/bin/chromium}
 MIN=${LIGHTHOUSE_MIN:-95}
 OUT=${LIGHTHOUSE_OUT:-var/lighthouse}
-PORT=${LIGHTHOUSE_PORT:-8791}
+# A free loopback port unless one is given: other servers may run on this machine.
+PORT=${LIGHTHOUSE_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 for tool in "$PY" "$GUNICORN"; do
   [ -x "$tool" ] || { echo "lighthouse: $tool is missing; run make test or make run first"; exit 1; }
@@ -154,9 +155,19 @@ import sys
 path, name, minimum = sys.argv[1], sys.argv[2], int(sys.argv[3])
 report = json.load(open(path))
 low = []
+metrics = {
+    label: report["audits"][audit]["displayValue"]
+    for label, audit in [
+        ("FCP", "first-contentful-paint"),
+        ("LCP", "largest-contentful-paint"),
+        ("TBT", "total-blocking-time"),
+        ("CLS", "cumulative-layout-shift"),
+    ]
+}
 for key, category in report["categories"].items():
     score = round(category["score"] * 100)
-    print(f"{name:10} {category['title']:15} {score:3}")
+    extra = "  " + ", ".join(f"{k} {v}" for k, v in metrics.items())
+    print(f"{name:10} {category['title']:15} {score:3}{extra if key == 'performance' else ''}")
     if score < minimum:
         low.append(key)
         failing = [
