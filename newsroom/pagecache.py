@@ -277,10 +277,13 @@ class PageCacheMiddleware:
         key = f"{ENTRY_PREFIX}{self.release}:{digest}"
         try:
             generation = current_generation()
-            entry = self.lookup(key, generation)
+            entry = None if generation is None else self.lookup(key, generation)
         except Exception:
             logger.exception("Page cache unavailable; serving %s uncached", url)
-            return self.uncached(request)
+            return self.conditional(request, self.get_response(request))
+        if generation is None:
+            # A cache that keeps nothing (dummy://) cannot tell when a page changed.
+            return self.conditional(request, self.get_response(request))
         now = timezone.now()
         if (
             entry is not None
@@ -424,7 +427,10 @@ class PageCacheMiddleware:
             return self.conditional(request, response)
         try:
             now = timezone.now()
-            expires = valid_until(now, current_generation())
+            generation = current_generation()
+            if generation is None:  # a cache that keeps nothing (dummy://)
+                return self.conditional(request, response)
+            expires = valid_until(now, generation)
         except Exception:
             logger.exception("Page cache unavailable; no Cache-Control for %s", request)
             return self.conditional(request, response)

@@ -248,10 +248,11 @@ CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(
 )
 
 # Whole public pages for anonymous readers (newsroom/pagecache.py, docs/caching.md):
-# kept at most this long on the server (0 turns the page cache off), invalidated
+# kept at most this long on the server (0 turns the page cache off; off by default
+# with DJANGO_DEBUG=1, where templates change under a running server), invalidated
 # precisely before that; browsers and a CDN may keep a page PAGE_CACHE_MAX_AGE
 # seconds and serve it stale for PAGE_CACHE_STALE_SECONDS more while they refresh it.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
 if min(PAGE_CACHE_SECONDS, PAGE_CACHE_MAX_AGE, PAGE_CACHE_STALE_SECONDS) < 0:

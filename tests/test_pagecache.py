@@ -325,6 +325,20 @@ def test_preview_links_and_the_admin_are_never_kept(client, editor_client, artic
     assert preview["Cache-Control"] == "private, no-store"
 
 
+def test_a_cache_that_keeps_nothing_keeps_no_pages_either(client, settings, article):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+    client.get("/")
+    Article.objects.filter(pk=article.pk).update(title="Zonder cache")
+
+    response = client.get("/")
+
+    assert "Zonder cache" in response.text
+    assert state(response) is None
+    assert "public" not in response.get("Cache-Control", "")
+
+
 # Editors
 
 
