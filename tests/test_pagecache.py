@@ -31,6 +31,7 @@ from tests.articles.admin_forms import admin_form_data
 from tests.factories import (
     make_article,
     make_author,
+    make_image,
     make_member,
     make_section,
     make_ticker_item,
@@ -453,6 +454,19 @@ def test_byline_author_and_section_changes_show_at_once(client, article):
     section.name = "Economie & handel"
     section.save()
     assert "Economie &amp; handel" in client.get("/").text
+
+
+def test_image_changes_show_at_once(client, article):
+    image = make_image(alt="Containerschepen in de haven")
+    article.lead_image = image
+    article.save()
+    url = article.get_absolute_url()
+    assert "Containerschepen in de haven" in warm(client, url).text
+
+    image.alt = "Kranen in de haven van Tanger Med"
+    image.save()
+
+    assert "Kranen in de haven van Tanger Med" in client.get(url).text
 
 
 def test_ticker_changes_show_at_once(client, article):
