@@ -228,13 +228,43 @@ def article_json_ld(context, article):
             )
         )
     crumbs.append((article.title, url))
-    breadcrumbs = {
+    breadcrumbs = _breadcrumbs(crumbs)
+    return json_ld(
+        {"@context": "https://schema.org", "@graph": [news_article, breadcrumbs]}
+    )
+
+
+def _breadcrumbs(crumbs):
+    return {
         "@type": "BreadcrumbList",
         "itemListElement": [
             {"@type": "ListItem", "position": n, "name": name, "item": item}
             for n, (name, item) in enumerate(crumbs, start=1)
         ],
     }
-    return json_ld(
-        {"@context": "https://schema.org", "@graph": [news_article, breadcrumbs]}
-    )
+
+
+@register.simple_tag(takes_context=True)
+def list_json_ld(context, name, author=None):
+    """Return JSON-LD for a section, tag or author page: what the page is, and its
+    breadcrumbs (Voorpagina → this page). Only the first page is the page itself."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    home = request.build_absolute_uri(reverse("articles:index"))
+    page = {
+        "@type": "ProfilePage" if author else "CollectionPage",
+        "@id": url,
+        "url": url,
+        "name": name,
+        "inLanguage": "nl",
+        "isPartOf": {"@id": home + "#website"},
+    }
+    if author:
+        page["mainEntity"] = {
+            "@type": "Person",
+            "name": author.name,
+            "url": url,
+            **({"description": author.bio} if author.bio else {}),
+        }
+    crumbs = _breadcrumbs([("Voorpagina", home), (name, url)])
+    return json_ld({"@context": "https://schema.org", "@graph": [page, crumbs]})

@@ -247,3 +247,32 @@ def test_list_pages_have_canonical_urls(client):
     for path in ["/rubriek/cultuur/", "/tag/film/", "/auteur/nadia/", "/archief/"]:
         head = Head(client.get(path).content.decode())
         assert head.links["canonical"] == [f"http://testserver{path}"], path
+
+
+def test_section_tag_and_author_pages_have_breadcrumbs(client):
+    section = make_section(name="Cultuur")
+    nadia = make_author(name="Nadia", bio="Schrijft over film.")
+    make_article(section=section, tags=["Film"], authors=[nadia])
+
+    pages = {
+        "/rubriek/cultuur/": ("CollectionPage", "Cultuur"),
+        "/tag/film/": ("CollectionPage", "Film"),
+        "/auteur/nadia/": ("ProfilePage", "Nadia"),
+    }
+    for path, (type_, name) in pages.items():
+        head = Head(client.get(path).content.decode())
+        page = head.node(type_)
+        crumbs = head.node("BreadcrumbList")["itemListElement"]
+        assert page["url"] == f"http://testserver{path}"
+        assert page["name"] == name
+        assert [(c["name"], c["item"]) for c in crumbs] == [
+            ("Voorpagina", "http://testserver/"),
+            (name, f"http://testserver{path}"),
+        ]
+    author = Head(client.get("/auteur/nadia/").content.decode()).node("ProfilePage")
+    assert author["mainEntity"] == {
+        "@type": "Person",
+        "name": "Nadia",
+        "url": "http://testserver/auteur/nadia/",
+        "description": "Schrijft over film.",
+    }
