@@ -1,6 +1,5 @@
-"""Admin widgets that save editors typing: tag suggestions and an image preview."""
+"""Admin widgets that save editors typing: tag suggestions."""
 
-from django.contrib.admin.widgets import AdminFileWidget
 from django.urls import reverse
 from taggit.forms import TagWidget
 
@@ -34,15 +33,3 @@ class TagAutocompleteWidget(TagWidget):
             }
         )
         return context
-
-
-class ImagePreviewWidget(AdminFileWidget):
-    """Show the chosen image next to the upload field before it is saved."""
-
-    class Media:
-        js = ["articles/image_preview.js"]
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"accept": "image/*", "data-image-preview": "", **(attrs or {})}
-        )
