@@ -237,6 +237,26 @@ class Image(models.Model):
         return found[-1] if found else None
 
 
+def public_q(prefix="", now=None):
+    """Return the one public rule as a Q object, for articles reached through prefix
+    (e.g. "article__" from a ticker item): published, due and not expired.
+
+    ArticleQuerySet.published() applies it; a query about another model can test it
+    on a joined article row, where an EXISTS subquery per row would make PostgreSQL
+    scan and hash every public article instead.
+    """
+    now = now or timezone.now()
+    return (
+        Q(**{f"{prefix}expires_at__isnull": True})
+        | Q(**{f"{prefix}expires_at__gt": now})
+    ) & Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": now,
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles a reader may see: published, due and not expired.
@@ -245,12 +265,7 @@ class ArticleQuerySet(models.QuerySet):
         go through it, so an embargo (a future published_at), an expiry time, a move
         back to draft and a kill take effect everywhere at the same moment.
         """
-        now = timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-        )
+        return self.filter(public_q())
 
     def scheduled(self):
         """Return published articles whose time has not come yet."""
@@ -261,16 +276,16 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Return published articles with what a list card shows, in a fixed number of
         queries."""
-        return (
-            self.published()
-            .select_related("section", "lead_image")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=ArticleAuthor.objects.select_related("author"),
-                ),
-                "tags",
-            )
+        return self.published().for_cards()
+
+    def for_cards(self):
+        """Return the articles with what a list card shows (section, lead image,
+        bylines, tags), in a fixed number of queries; without filtering them."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch(
+                "bylines", queryset=ArticleAuthor.objects.select_related("author")
+            ),
+            "tags",
         )
 
 

@@ -1,31 +1,53 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
-from django.db.models import Count, F, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views import generic
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import search
 from .html import sanitize_html
-from .models import Article, Author, PreviewLink, Section, SlugRedirect
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    PreviewLink,
+    Section,
+    SlugRedirect,
+)
+from .pagination import ArticlePaginator, page_hint
 
 LATEST_ON_FRONT = 10
 PER_SECTION_ON_FRONT = 4
 RELATED_ARTICLES = 4
+RELATED_WINDOW = 200
+# Before any article: the window's lower end when there are fewer than
+# RELATED_WINDOW older ones.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class ArticleListMixin:
     """Show published articles, a page at a time."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = ArticlePaginator
 
     def get_queryset(self):
         return Article.objects.for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, page_hint=page_hint(self), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -51,37 +73,106 @@ class FrontPageView(generic.TemplateView):
             )
         latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
 
-        # The newest few articles of every section, in one query however many sections.
+        # The newest few articles of every section, in two queries however many
+        # sections. First each section's cut-off (the publication time of its
+        # PER_SECTION_ON_FRONT-th newest article, one index seek per section), then
+        # all articles above their section's cut-off: one index range per section.
         # The lead story is already on top of the page: it does not repeat below.
-        blocks = listing.filter(section__isnull=False)
-        if lead is not None:
-            blocks = blocks.exclude(pk=lead.pk)
-        ranked = blocks.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
+        blocks = listing.exclude(pk=lead.pk) if lead is not None else listing
+        cutoff = (
+            blocks.filter(section=OuterRef("pk"))
+            .order_by("-published_at", "-pk")
+            .values("published_at")[PER_SECTION_ON_FRONT - 1 : PER_SECTION_ON_FRONT]
         )
+        sections_menu = list(Section.objects.annotate(cutoff=Subquery(cutoff)))
+        # Only the status and the time in the query, so that each section's part is
+        # one range of article_section_idx (with all of published() in it, SQLite
+        # without statistics prefers scanning the whole publication index);
+        # is_published(), the same rule per row, then drops the expired ones.
+        now = timezone.now()
+        in_blocks = Q(pk__in=[])
+        for section in sections_menu:
+            in_section = Q(
+                section=section, status=Article.Status.PUBLISHED, published_at__lte=now
+            )
+            if section.cutoff is not None:  # else fewer articles than that: all
+                in_section &= Q(published_at__gte=section.cutoff)
+            in_blocks |= in_section
+        candidates = Article.objects.filter(in_blocks).for_cards()
+        if lead is not None:
+            candidates = candidates.exclude(pk=lead.pk)
         by_section = {}
-        for article in ranked.filter(rank__lte=PER_SECTION_ON_FRONT):
-            by_section.setdefault(article.section_id, []).append(article)
+        for article in candidates:
+            block = by_section.setdefault(article.section_id, [])
+            # Two articles published at the same second as the cut-off: keep four.
+            if article.is_published() and len(block) < PER_SECTION_ON_FRONT:
+                block.append(article)
         sections = [
             (section, by_section[section.pk])
-            for section in Section.objects.all()
+            for section in sections_menu
             if section.pk in by_section
         ]
         context.update(lead=lead, latest=latest, sections=sections)
         return context
 
 
-class ArticleArchiveView(ArticleListMixin, generic.ArchiveIndexView):
+def bounded_first(queryset, **bounds):
+    """Return queryset filtered by bounds on published_at, with them first in the
+    WHERE clause.
+
+    published() already bounds published_at by now. Of two upper bounds on one
+    column SQLite takes the first for its index range and only filters on the other:
+    "the newest article before X" would read every article from now back to X.
+    """
+    return queryset.model._default_manager.filter(**bounds) & queryset
+
+
+class PeriodListMixin:
+    """List the years (or months) that have articles by jumping from one to the next.
+
+    Django's date list asks for the DISTINCT truncated dates, which reads every
+    article of the period: the whole archive for the list of years. Instead, this
+    asks for the newest article before a moment, takes the start of its year or
+    month, and asks again from there: one index seek per year or month listed.
+    """
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        date_type = date_type or self.get_date_list_period()
+        if date_type not in ("year", "month") or not self.uses_datetime_field:
+            return super().get_date_list(queryset, date_type, ordering)
+        field = self.get_date_field()
+        starts, before = [], None
+        while True:
+            earlier = queryset
+            if before is not None:
+                earlier = bounded_first(queryset, **{f"{field}__lt": before})
+            newest = earlier.order_by(f"-{field}").values_list(field, flat=True).first()
+            if newest is None:
+                break
+            local = timezone.localtime(newest)
+            before = local.replace(
+                month=1 if date_type == "year" else local.month,
+                day=1,
+                hour=0,
+                minute=0,
+                second=0,
+                microsecond=0,
+            )
+            starts.append(before)
+        if not starts and not self.get_allow_empty():
+            raise Http404("No articles in this period.")
+        return starts if ordering == "DESC" else starts[::-1]
+
+
+class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndexView):
     date_field = "published_at"
     allow_empty = True
     template_name = "articles/article_archive.html"
 
 
-class ArticleYearArchiveView(ArticleListMixin, generic.YearArchiveView):
+class ArticleYearArchiveView(
+    ArticleListMixin, PeriodListMixin, generic.YearArchiveView
+):
     date_field = "published_at"
     make_object_list = True
     template_name = "articles/article_archive.html"
@@ -125,7 +216,10 @@ class ArticleDetailView(generic.DetailView):
 
     def get_queryset(self):
         queryset = Article.objects.select_related("section").prefetch_related(
-            "bylines__author", "tags"
+            Prefetch(
+                "bylines", queryset=ArticleAuthor.objects.select_related("author")
+            ),
+            "tags",
         )
         # Drafts, articles in review and scheduled ones do not exist for readers: 404,
         # not 403, so nothing about them leaks.
@@ -142,24 +236,56 @@ class ArticleDetailView(generic.DetailView):
         return context
 
     def get_related(self, article):
-        """Return published articles sharing the most tags, then the same section."""
+        """Return published articles from around the same time that share the most
+        tags, then ones from the same section.
+
+        The candidates are the RELATED_WINDOW articles published just before it and
+        just after it: one range of the publication index, so the ranking never
+        touches the whole archive (a popular tag has tens of thousands of articles).
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
-        shares = Q(pk__in=[])
-        if tag_ids:
-            shares |= Q(tags__in=tag_ids)
-        if article.section_id:
-            shares |= Q(section_id=article.section_id)
-        shared_tags = (
-            Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-            if tag_ids
-            else Value(0)
+        moment = article.published_at or timezone.now()
+        published = Article.objects.published()
+        nth_before = (
+            bounded_first(published, published_at__lte=moment)
+            .order_by("-published_at", "-pk")
+            .values("published_at")[RELATED_WINDOW - 1 : RELATED_WINDOW]
         )
+        nth_after = (
+            published.filter(published_at__gt=moment)
+            .order_by("published_at", "pk")
+            .values("published_at")[RELATED_WINDOW - 1 : RELATED_WINDOW]
+        )
+        window = bounded_first(
+            published,
+            published_at__lte=Coalesce(Subquery(nth_after), Value(timezone.now())),
+            published_at__gte=Coalesce(Subquery(nth_before), Value(EARLIEST)),
+        )
+        # Counted per candidate in a subquery on taggit's unique index, not by
+        # joining and grouping every tag of every candidate.
+        shared_tags = Coalesce(
+            Subquery(
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Article),
+                    object_id=OuterRef("pk"),
+                    tag_id__in=tag_ids,
+                )
+                .order_by()
+                .values("object_id")
+                .annotate(shared=Count("*"))
+                .values("shared")
+            ),
+            0,
+        )
+        relevant = Q(shared_tags__gt=0)
+        if article.section_id:
+            relevant |= Q(section_id=article.section_id)
         related = (
-            Article.objects.for_listing()
-            .exclude(pk=article.pk)
-            .filter(shares)
+            window.exclude(pk=article.pk)
             .annotate(shared_tags=shared_tags)
+            .filter(relevant)
             .order_by("-shared_tags", "-published_at", "-pk")
+            .for_cards()
         )
         return related[:RELATED_ARTICLES]
 

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, public_q
 
 HEADLINE_MAX_LENGTH = 160
 URL_SCHEMES = ("http", "https")
@@ -64,11 +64,12 @@ class TickerItemQuerySet(models.QuerySet):
 
     def with_links(self):
         """Annotate what an item's link needs: its article's slug and whether that
-        article is public (asked of `Article.objects.published()`, the one rule)."""
+        article is public (`public_q()`, the rule of `Article.objects.published()`,
+        tested on the joined article row)."""
         return self.annotate(
             article_slug=F("article__slug"),
-            article_public=Exists(
-                Article.objects.published().filter(pk=OuterRef("article_id"))
+            article_public=ExpressionWrapper(
+                public_q("article__"), output_field=BooleanField()
             ),
         )
 
