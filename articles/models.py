@@ -457,15 +457,31 @@ class Article(models.Model):
                 _("Kan artikelen publiceren, inplannen, terugtrekken en intrekken"),
             )
         ]
+        # Every public list reads these in publication order; expires_at is in them
+        # so that published() is decided from the index alone (counts, skipped
+        # rows). The partial ones find the next expiry and the last update.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
             models.Index(
-                fields=["section", "status", "-published_at"],
+                fields=["status", "published_at", "expires_at"],
+                name="article_public_idx",
+            ),
+            models.Index(
+                fields=["section", "status", "published_at", "expires_at"],
                 name="article_section_idx",
             ),
             models.Index(
-                fields=["featured", "status", "-published_at"],
+                fields=["featured", "status", "published_at", "expires_at"],
                 name="article_featured_idx",
+            ),
+            models.Index(
+                fields=["status", "expires_at"],
+                condition=models.Q(expires_at__isnull=False),
+                name="article_expiry_idx",
+            ),
+            models.Index(
+                fields=["status", "public_updated_at"],
+                condition=models.Q(public_updated_at__isnull=False),
+                name="article_updated_idx",
             ),
         ]
 
