@@ -2,8 +2,8 @@
 
 On PostgreSQL this is its own full-text search with the Dutch configuration (stemming:
 "datacenters" finds "datacenter"): the title weighs most (A), then the lead (B), then
-the body (C), ranked with ts_rank and served by the GIN index of migration
-0003_article_search_index. Elsewhere (SQLite in development) a substring match over
+the body (C), ranked with ts_rank over the stored search_document column and its GIN
+index (migration 0008_search_document). Elsewhere (SQLite in development) a substring match over
 the same fields stands in, with a simple ranking: title hits first, then lead, then
 body.
 """
@@ -18,10 +18,12 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import (
     Case,
+    Expression,
     F,
     Func,
     IntegerField,
@@ -40,6 +42,7 @@ SEARCH_CONFIG = "dutch"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SNIPPET_CHARS = 240
+SEARCH_CANDIDATES = 500
 
 # Private-use characters mark the matches in PostgreSQL's headline; the text is then
 # escaped as a whole and only these become <mark>, so nothing else can turn into HTML.
@@ -87,7 +90,8 @@ def clean_query(raw):
 
 
 def search_vector():
-    """Return the weighted document; the GIN index is built on this very expression."""
+    """Return the weighted document; PostgreSQL stores this very expression in the
+    search_document column."""
     # The parser of PostgreSQL's full-text search skips HTML tags and entities, so the
     # body is indexed as it is stored, tags stripped by the parser itself.
     return (
@@ -100,7 +104,7 @@ def search_vector():
 def search_articles(query):
     """Return the published articles matching query (a CleanQuery), best first.
 
-    Each article carries `headline`, the raw text for snippet(), on PostgreSQL.
+    On PostgreSQL, call add_headlines() on the page shown, for snippet().
     """
     articles = Article.objects.for_listing()
     if not query:
@@ -110,10 +114,54 @@ def search_articles(query):
     return _fallback_search(articles, query)
 
 
-def _postgres_search(articles, query):
+class SearchDocument(Expression):
+    """The stored, indexed search_document column (PostgreSQL only).
+
+    Migration 0008_search_document adds it as a generated column holding
+    search_vector(), so neither matching nor ranking computes it again per row. It
+    is not a model field: it exists on one vendor only, and no other query needs to
+    read it.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        # The query's own alias for the articles table (U0 inside a subquery).
+        alias = compiler.query.get_initial_alias()
+        column = connection.ops.quote_name("search_document")
+        return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
+
+
+def _ts_query(query):
     # websearch_to_tsquery accepts anything a reader types ("quotes", or, -minus) and
     # never raises a syntax error.
-    ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _postgres_search(articles, query):
+    ts_query = _ts_query(query)
+    # Ranked are the newest SEARCH_CANDIDATES matches: a common word matches most of
+    # the archive, and ranking all of it would cost a hundred times more. Rare
+    # words match fewer articles than that: all of them are ranked.
+    newest = (
+        articles.alias(document=SearchDocument())
+        .filter(document=ts_query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:SEARCH_CANDIDATES]
+    )
+    return (
+        articles.filter(pk__in=newest)
+        .annotate(rank=SearchRank(SearchDocument(), ts_query))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def add_headlines(articles, query):
+    """Set `headline` on the articles of one page: PostgreSQL's passage around the
+    query's words, the raw text for snippet(). One query, for these articles only:
+    a headline costs as much as reading the whole text."""
+    if connection.vendor != "postgresql" or not query or not articles:
+        return
     plain_body = Func(
         F("body"),
         Value("<[^>]+>"),
@@ -122,14 +170,12 @@ def _postgres_search(articles, query):
         function="regexp_replace",
         output_field=TextField(),
     )
-    return (
-        articles.alias(document=search_vector())
-        .filter(document=ts_query)
+    headlines = dict(
+        Article.objects.filter(pk__in=[article.pk for article in articles])
         .annotate(
-            rank=SearchRank(search_vector(), ts_query),
             headline=SearchHeadline(
                 Concat("lead", Value(" "), plain_body, output_field=TextField()),
-                ts_query,
+                _ts_query(query),
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
@@ -139,8 +185,10 @@ def _postgres_search(articles, query):
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", "headline")
     )
+    for article in articles:
+        article.headline = headlines.get(article.pk)
 
 
 def _stem(term):
