@@ -3,9 +3,9 @@
 On PostgreSQL this is its own full-text search with the Dutch configuration (stemming:
 "datacenters" finds "datacenter"): the title weighs most (A), then the lead (B), then
 the body (C), ranked with ts_rank over the stored search_document column and its GIN
-index (migration 0008_search_document). Elsewhere (SQLite in development) a substring match over
-the same fields stands in, with a simple ranking: title hits first, then lead, then
-body.
+index (migration 0008_search_document). Elsewhere (SQLite in development) a substring
+match over the same fields stands in, with a simple ranking: title hits first, then
+lead, then body.
 """
 
 import html
