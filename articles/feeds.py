@@ -70,7 +70,7 @@ class LatestArticlesFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_queryset(self, obj):
-        return Article.objects.for_listing()
+        return Article.objects.for_listing().with_credits()
 
     def items(self, obj=None):
         return self.get_queryset(obj)[:FEED_ITEMS]
@@ -89,19 +89,19 @@ class LatestArticlesFeed(Feed):
         return item.modified_at
 
     def item_author_name(self, item):
-        names = [byline.author.name for byline in item.bylines.all()]
+        names = [byline.author.name for byline in item.byline]
         if len(names) > 1:
             return f"{', '.join(names[:-1])} en {names[-1]}"
         return names[0] if names else None
 
     def item_author_link(self, item):
-        bylines = item.bylines.all()
+        bylines = item.byline
         if len(bylines) == 1:
             return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
         return None
 
     def item_categories(self, item):
-        categories = [tag.name for tag in item.tags.all()]
+        categories = [tag.name for tag in item.tag_list]
         if item.section:
             categories.insert(0, item.section.name)
         return categories

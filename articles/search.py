@@ -106,7 +106,8 @@ def search_articles(query):
 
     On PostgreSQL, call add_headlines() on the page shown, for snippet().
     """
-    articles = Article.objects.for_listing()
+    # With the body, which for_listing() leaves out: snippets are made from it.
+    articles = Article.objects.for_listing().defer(None)
     if not query:
         return articles.none()
     if connection.vendor == "postgresql":

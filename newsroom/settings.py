@@ -159,7 +159,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DATABASE_CONN_MAX_AGE) like PostgreSQL's: opening one
+    # and running the PRAGMAs below cost about half a millisecond per request.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
