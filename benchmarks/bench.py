@@ -2,21 +2,28 @@
 
     .venv/bin/python benchmarks/bench.py ticker
     .venv/bin/python benchmarks/bench.py ticker --duration 20 --connections 32
+    .venv/bin/python benchmarks/bench.py pages --articles 100000
+    .venv/bin/python benchmarks/bench.py pages --articles 100000 --db postgres
 
-One command: it makes a temporary SQLite database, migrates, fills it (each scenario
-brings its own data), runs collectstatic, starts gunicorn (2 sync workers,
-DJANGO_DEBUG=0, the default local-memory cache) on a free 127.0.0.1 port, warms every
-URL, drives each URL with wrk for a bounded time and prints requests/s, median and
-p99 latency, plus the RSS of every gunicorn worker. Nothing leaves the machine and
-the temporary folder is removed afterwards.
+One command: it makes a fresh database (a temporary SQLite file, or a PostgreSQL
+database whose name contains "bench", dropped and created again), migrates, fills it
+(each scenario brings its own data), runs collectstatic, starts gunicorn (2 sync
+workers, DJANGO_DEBUG=0) on a free 127.0.0.1 port, warms every URL, drives each URL
+with wrk for a bounded time and prints requests/s, median and p99 latency, the server
+CPU time per request (user + sys of the gunicorn master and workers, from /proc, and
+of the PostgreSQL backends), plus the RSS of every gunicorn worker. Nothing leaves the
+machine and the temporary folder is removed afterwards.
 
-A scenario is a function in SCENARIOS: it gets the running `Bench` and returns the
-`Target`s to measure; `prepare` (optional) fills the database before the server
-starts. New pages (front page, article, ...) are one more scenario or more targets.
+A scenario is an entry in SCENARIOS: `targets` gets the running `Bench` and returns
+the `Target`s to measure; `prepare` (optional) fills the database before the server
+starts; `phases` says whether its targets run "cold" (every cache off: CACHE_URL=
+dummy://, so each request renders the page from the database) and/or "warm" (the
+configured cache, warmed before the clock runs).
 """
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -28,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +50,8 @@ class Target:
     path: str
     headers: dict = field(default_factory=dict)
     expect: int = 200
+    # The static file of the same size to compare with, filled in by the scenario.
+    ceiling: str = ""
 
 
 @dataclass
@@ -53,6 +63,11 @@ class Result:
     requests: int
     errors: str
     size: int
+    phase: str = "warm"
+    cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
+    load: float = 0.0
+    ceiling: "Result | None" = None
 
 
 class BenchError(Exception):
@@ -62,16 +77,18 @@ class BenchError(Exception):
 class Bench:
     """A temporary, production-like site: database, static files, gunicorn."""
 
-    def __init__(self, workers):
+    def __init__(self, workers, database_url=None):
         self.workers = workers
         self.tmp = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.static_root = self.tmp / "static"
+        self.database_url = database_url or f"sqlite:///{self.tmp / 'db.sqlite3'}"
+        self.postgres = self.database_url.startswith(("postgres:", "postgresql:"))
         self.env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{self.tmp / 'db.sqlite3'}",
+            "DATABASE_URL": self.database_url,
             "STATIC_ROOT": str(self.static_root),
             "MEDIA_ROOT": str(self.tmp / "media"),
             # Plain HTTP on loopback: no TLS proxy in front to redirect for.
@@ -83,8 +100,29 @@ class Bench:
             self.env.pop(name, None)
         self.server = None
         self.base = ""
+        self.phase = "warm"
+        self.cold_cache = "page"
 
-    def manage(self, *args, stdin=None):
+    def create_database(self):
+        """Start from an empty database: PostgreSQL's is dropped and made again."""
+        if not self.postgres:
+            return
+        import psycopg
+
+        name = urllib.parse.urlsplit(self.database_url).path.lstrip("/")
+        if "bench" not in name:
+            raise BenchError(
+                f"refusing to drop the database {name!r}: its name must contain 'bench'"
+            )
+        admin_url = urllib.parse.urlsplit(self.database_url)._replace(path="/postgres")
+        try:
+            with psycopg.connect(admin_url.geturl(), autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}"')
+        except psycopg.Error as error:
+            raise BenchError(f"cannot create the database {name!r}: {error}") from None
+
+    def manage(self, *args, stdin=None, timeout=600):
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=PROJECT,
@@ -92,7 +130,7 @@ class Bench:
             input=stdin,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=timeout,
         )
         if result.returncode != 0:
             output = (result.stderr or result.stdout)[-800:]
@@ -102,7 +140,13 @@ class Bench:
     def shell(self, code):
         return self.manage("shell", "--no-imports", "-c", code)
 
-    def start(self):
+    def start(self, phase="warm"):
+        """Start gunicorn; "cold" renders every page (PAGE_CACHE_SECONDS=0, or every
+        cache off with --cold-cache dummy)."""
+        self.phase = phase
+        env = dict(self.env)
+        if phase == "cold":
+            env.update(COLD_ENV[self.cold_cache])
         port = _free_port()
         gunicorn = VENV_BIN / "gunicorn"
         if not gunicorn.exists():
@@ -116,11 +160,13 @@ class Bench:
         ):
             command.append("--no-control-socket")
         command.append("newsroom.wsgi:application")
-        self.log = open(self.tmp / "gunicorn.log", "w")
+        if getattr(self, "log", None):
+            self.log.close()
+        self.log = open(self.tmp / "gunicorn.log", "a")
         self.server = subprocess.Popen(
             command,
             cwd=PROJECT,
-            env=self.env,
+            env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -154,12 +200,28 @@ class Bench:
                 sizes.append(kb / 1024)
         return sizes
 
-    def _log_tail(self):
-        with contextlib.suppress(OSError):
-            return (self.tmp / "gunicorn.log").read_text()[-1500:]
-        return ""
+    def cpu_seconds(self):
+        """Return the CPU time (user + sys) gunicorn and PostgreSQL have used so far.
 
-    def close(self):
+        Steadier than wall time on a shared machine: other processes' load slows a
+        request down but does not add to its CPU time.
+        """
+        server = _cpu_seconds([self.server.pid, *self.worker_pids()])
+        database = _cpu_seconds(self.postgres_pids()) if self.postgres else 0.0
+        return server, database
+
+    def postgres_pids(self):
+        """Return the PostgreSQL backends that serve this site's database."""
+        name = urllib.parse.urlsplit(self.database_url).path.lstrip("/")
+        pids = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            with contextlib.suppress(OSError):
+                words = cmdline.read_bytes().decode(errors="replace").split()
+                if words[:1] == ["postgres:"] and name in words:
+                    pids.append(int(cmdline.parent.name))
+        return pids
+
+    def stop(self):
         if self.server and self.server.poll() is None:
             self.server.send_signal(signal.SIGTERM)
             try:
@@ -167,9 +229,28 @@ class Bench:
             except subprocess.TimeoutExpired:
                 self.server.kill()
                 self.server.wait(timeout=5)
+        self.server = None
+
+    def _log_tail(self):
+        with contextlib.suppress(OSError):
+            return (self.tmp / "gunicorn.log").read_text()[-1500:]
+        return ""
+
+    def close(self):
+        self.stop()
         if getattr(self, "log", None):
             self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _cpu_seconds(pids):
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime and stime: fields 14 and 15 of /proc/<pid>/stat.
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # Scenarios
@@ -245,11 +326,103 @@ def ticker_targets(bench, args):
     ]
 
 
+PAGE_URLS = """
+import json
+from django.db.models import Count
+from taggit.models import Tag
+from articles.models import Article, Section
+
+published = Article.objects.published()
+# The article with the most tags among the newest: the related-articles query has
+# the most to do. The biggest section and the most used tag: the longest lists.
+newest = published.order_by("-published_at", "-pk").values("pk")[:50]
+article = (
+    Article.objects.filter(pk__in=newest)
+    .annotate(tag_count=Count("tags"))
+    .order_by("-tag_count", "-published_at", "-pk")
+    .first()
+)
+section = (
+    Section.objects.filter(articles__in=published)
+    .annotate(size=Count("articles"))
+    .order_by("-size")
+    .first()
+)
+tag = Tag.objects.annotate(size=Count("taggit_taggeditem_items")).order_by("-size")
+tag = tag.first()
+print(json.dumps({
+    "article": article.get_absolute_url(),
+    "section": section.get_absolute_url(),
+    "tag": f"/tag/{tag.slug}/",
+    "articles": published.count(),
+}))
+"""
+
+SEARCH_QUERY = "droogte"
+
+
+def prepare_pages(bench, args):
+    # seed_demo reports its own rate; a bounded wait, however many articles.
+    output = bench.manage(
+        "seed_demo",
+        "--articles",
+        str(args.articles),
+        "--ticker",
+        str(args.items),
+        "--seed",
+        "1",
+        timeout=120 + args.articles // 200,
+    )
+    rate = re.search(r"Rate: ([\d,]+) articles/s", output)
+    bench.seed_rate = int(rate.group(1).replace(",", "")) if rate else 0
+    print(output.strip(), flush=True)
+
+
+def page_targets(bench, args):
+    urls = json.loads(bench.shell(PAGE_URLS))
+    _, headers, _ = fetch(bench.base + "/ticker/")
+    targets = [
+        Target("front page", "/"),
+        Target("article", urls["article"]),
+        Target("section page", urls["section"]),
+        Target("tag page", urls["tag"]),
+        Target("search", f"/zoeken/?q={SEARCH_QUERY}"),
+        Target("feed (RSS)", "/feed/"),
+        Target("ticker endpoint, 200", "/ticker/"),
+        Target(
+            "ticker endpoint, 304",
+            "/ticker/",
+            headers={"If-None-Match": headers["ETag"]},
+            expect=304,
+        ),
+    ]
+    for target in targets:
+        # The ceiling: WhiteNoise serving a file of the page's size (the 304 is held
+        # against the full ticker answer). Written while the cold server runs, so
+        # the warm one, started later, serves it.
+        name = re.sub(r"\W+", "-", target.name.split(",")[0]).strip("-")
+        path = bench.static_root / "bench" / f"{name}.html"
+        if not path.exists():
+            status, _, body = fetch(bench.base + target.path)
+            if status != 200:
+                raise BenchError(f"{target.name}: {target.path} answered {status}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+        target.ceiling = f"/static/bench/{name}.html"
+    return targets
+
+
 SCENARIOS = {
     "ticker": {
         "prepare": prepare_ticker,
         "after_collectstatic": after_collectstatic_ticker,
         "targets": ticker_targets,
+        "phases": ("warm",),
+    },
+    "pages": {
+        "prepare": prepare_pages,
+        "targets": page_targets,
+        "phases": ("cold", "warm"),
     },
 }
 
@@ -273,6 +446,7 @@ def run_wrk(bench, target, args):
         status, _, body = fetch(url, target.headers)
     if status != target.expect:
         raise BenchError(f"{target.name}: {url} answered {status}, not {target.expect}")
+    cpu_before, db_before = bench.cpu_seconds()
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -287,16 +461,22 @@ def run_wrk(bench, target, args):
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=args.duration + 60
     ).stdout
+    cpu_after, db_after = bench.cpu_seconds()
+    requests = int(_match(r"(\d+) requests in", output))
     return Result(
         target=target,
         requests_per_second=float(_match(r"Requests/sec:\s+([\d.]+)", output)),
         median_ms=_ms(_match(r"^\s+50%\s+(\S+)", output)),
         p99_ms=_ms(_match(r"^\s+99%\s+(\S+)", output)),
-        requests=int(_match(r"(\d+) requests in", output)),
+        requests=requests,
         errors=", ".join(
             re.findall(r"(Socket errors: .*|Non-2xx or 3xx responses: \d+)", output)
         ),
         size=len(body),
+        phase=bench.phase,
+        cpu_ms=1000 * (cpu_after - cpu_before) / max(requests, 1),
+        db_cpu_ms=1000 * (db_after - db_before) / max(requests, 1),
+        load=os.getloadavg()[0],
     )
 
 
@@ -329,19 +509,43 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--items", type=int, default=200, help="ticker items")
+    parser.add_argument(
+        "--articles", type=int, default=1000, help="demo articles (pages scenario)"
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="with --db postgres: the database to drop, create and fill; its name "
+        "must contain 'bench' (default %(default)s)",
+    )
+    parser.add_argument(
+        "--cold-cache",
+        choices=sorted(COLD_ENV),
+        default="page",
+        help="cold runs: page cache off (default) or every cache off",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    for name in ("duration", "connections", "threads", "workers", "items"):
+    for name in ("duration", "connections", "threads", "workers", "items", "articles"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
     if args.duration > 300:
         parser.error("--duration is at most 300 seconds")
+    if args.articles > 1_000_000:
+        parser.error("--articles is at most 1,000,000")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
 
-    bench = Bench(args.workers)
+    bench = Bench(args.workers, args.postgres_url if args.db == "postgres" else None)
+    bench.seed_rate = 0
+    bench.cold_cache = args.cold_cache
+    machine = _machine()
+    results, memory = [], {}
     try:
-        print(f"Preparing a temporary site in {bench.tmp} ...", flush=True)
+        print(f"{machine}\nPreparing a site in {bench.tmp} ({args.db}) ...", flush=True)
+        bench.create_database()
         bench.manage("migrate", "--noinput")
         for name in args.scenarios:
             if prepare := SCENARIOS[name].get("prepare"):
@@ -350,26 +554,42 @@ def main(argv=None):
         for name in args.scenarios:
             if after := SCENARIOS[name].get("after_collectstatic"):
                 after(bench, args)
-        bench.start()
-        rss_idle = bench.worker_rss_mb()
-        print(
-            f"gunicorn: {args.workers} sync workers on {bench.base}, DJANGO_DEBUG=0, "
-            f"local-memory cache; wrk: {args.threads} threads, {args.connections} "
-            f"connections, {args.duration} s per URL\n",
-            flush=True,
-        )
-        results = []
-        for name in args.scenarios:
-            for target in SCENARIOS[name]["targets"](bench, args):
-                results.append(run_wrk(bench, target, args))
-                print(_row(results[-1]), flush=True)
-        rss_loaded = bench.worker_rss_mb()
-        print(
-            "\nworker RSS (MB): idle "
-            + ", ".join(f"{mb:.1f}" for mb in rss_idle)
-            + "; after load "
-            + ", ".join(f"{mb:.1f}" for mb in rss_loaded)
-        )
+        cache = bench.shell(CACHE_BACKEND).strip()
+        for phase in ("cold", "warm"):
+            names = [n for n in args.scenarios if phase in SCENARIOS[n]["phases"]]
+            if not names:
+                continue
+            bench.start(phase)
+            rss_idle = bench.worker_rss_mb()
+            caching = COLD_NOTE[args.cold_cache] if phase == "cold" else cache
+            print(
+                f"\n{phase}: gunicorn {args.workers} sync workers on {bench.base}, "
+                f"DJANGO_DEBUG=0, {caching}; "
+                f"wrk: {args.threads} threads, {args.connections} connections, "
+                f"{args.duration} s per URL",
+                flush=True,
+            )
+            ceilings = {}
+            for name in names:
+                for target in SCENARIOS[name]["targets"](bench, args):
+                    result = run_wrk(bench, target, args)
+                    results.append(result)
+                    print(_row(result), flush=True)
+                    if phase == "warm" and target.ceiling:
+                        if target.ceiling not in ceilings:
+                            static = Target("  static file, same size", target.ceiling)
+                            ceilings[target.ceiling] = run_wrk(bench, static, args)
+                            print(_row(ceilings[target.ceiling]), flush=True)
+                        result.ceiling = ceilings[target.ceiling]
+            memory[phase] = (rss_idle, bench.worker_rss_mb())
+            print(
+                "worker RSS (MB): idle "
+                + ", ".join(f"{mb:.1f}" for mb in rss_idle)
+                + "; after load "
+                + ", ".join(f"{mb:.1f}" for mb in memory[phase][1]),
+                flush=True,
+            )
+            bench.stop()
     except BenchError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
@@ -377,18 +597,140 @@ def main(argv=None):
         return 130
     finally:
         bench.close()
+    print()
+    print(_summary(results, args, bench.seed_rate, memory))
+    if args.json:
+        args.json.write_text(_as_json(results, args, machine, bench.seed_rate, memory))
     return 0
+
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+# Cold runs: "page" turns the page cache off, so every request renders its page (the
+# ticker and the other small caches work as in production); "dummy" turns every
+# cache off, so each request also rebuilds the ticker.
+COLD_ENV = {
+    "page": {"PAGE_CACHE_SECONDS": "0"},
+    "dummy": {"CACHE_URL": "dummy://"},
+}
+COLD_NOTE = {"page": "page cache off", "dummy": "every cache off"}
+CACHE_BACKEND = """
+from django.conf import settings
+print(settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+"""
+
+
+def _machine():
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return f"Machine: {os.cpu_count()} CPUs ({model}), load average {load}"
 
 
 def _row(result):
     text = (
-        f"{result.target.name:<40} {result.requests_per_second:>9.0f} req/s   "
-        f"median {result.median_ms:6.2f} ms   p99 {result.p99_ms:6.2f} ms   "
-        f"{result.size} B body"
+        f"{result.target.name:<36} {result.requests_per_second:>8.0f} req/s  "
+        f"median {result.median_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+        f"CPU {result.cpu_ms:6.2f} ms/req"
     )
+    if result.db_cpu_ms:
+        text += f" (+ PostgreSQL {result.db_cpu_ms:5.2f})"
+    text += f"  {result.size:>6} B  load {result.load:4.1f}"
     if result.errors:
         text += f"   ({result.errors})"
     return text
+
+
+def _summary(results, args, seed_rate, memory):
+    """Return a Markdown table: one row per page, cold and warm next to each other."""
+    pages = {}
+    for result in results:
+        pages.setdefault(result.target.name, {})[result.phase] = result
+    lines = [
+        f"{args.db}, {args.articles:,} articles"
+        + (f" (loaded at {seed_rate:,} articles/s)" if seed_rate else ""),
+        "",
+        "| page | cold req/s | cold median / p99 ms | cold CPU ms/req | warm req/s "
+        "| warm median / p99 ms | static req/s | warm ÷ static |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, phases in pages.items():
+        cold, warm = phases.get("cold"), phases.get("warm")
+        cells = [name]
+        if cold:
+            cpu = f"{cold.cpu_ms:.2f}"
+            if cold.db_cpu_ms:
+                cpu += f" + {cold.db_cpu_ms:.2f}"
+            cells += [
+                f"{cold.requests_per_second:,.0f}",
+                f"{cold.median_ms:.1f} / {cold.p99_ms:.1f}",
+                cpu,
+            ]
+        else:
+            cells += ["", "", ""]
+        if warm:
+            cells += [
+                f"{warm.requests_per_second:,.0f}",
+                f"{warm.median_ms:.1f} / {warm.p99_ms:.1f}",
+            ]
+            ceiling = getattr(warm, "ceiling", None)
+            if ceiling:
+                ratio = warm.requests_per_second / ceiling.requests_per_second
+                cells += [f"{ceiling.requests_per_second:,.0f}", f"{ratio:.2f}"]
+            else:
+                cells += ["", ""]
+        else:
+            cells += ["", "", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    for phase, (idle, loaded) in memory.items():
+        lines.append(
+            f"\nworker RSS after the {phase} run: "
+            + ", ".join(f"{mb:.0f} MB" for mb in loaded)
+            + " (idle "
+            + ", ".join(f"{mb:.0f}" for mb in idle)
+            + ")"
+        )
+    lines.append(
+        "\nCPU ms/req: user + sys of gunicorn (+ PostgreSQL backends) / requests"
+    )
+    return "\n".join(lines)
+
+
+def _as_json(results, args, machine, seed_rate, memory):
+    def one(result):
+        data = {
+            "name": result.target.name,
+            "path": result.target.path,
+            "phase": result.phase,
+            "requests_per_second": result.requests_per_second,
+            "median_ms": result.median_ms,
+            "p99_ms": result.p99_ms,
+            "cpu_ms": round(result.cpu_ms, 3),
+            "db_cpu_ms": round(result.db_cpu_ms, 3),
+            "size": result.size,
+            "load": result.load,
+            "errors": result.errors,
+        }
+        if getattr(result, "ceiling", None):
+            data["static"] = one(result.ceiling)
+        return data
+
+    return json.dumps(
+        {
+            "machine": machine,
+            "db": args.db,
+            "articles": args.articles,
+            "seed_rate": seed_rate,
+            "duration": args.duration,
+            "connections": args.connections,
+            "results": [one(result) for result in results],
+            "worker_rss_mb": memory,
+        },
+        indent=2,
+    )
 
 
 if __name__ == "__main__":
