@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser a11y-tools lighthouse clean
+.PHONY: run test lint format browser a11y-tools lighthouse bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: $(VENV)/.installed browser a11y-tools
 # Lighthouse scores of the front page and an article page (see benchmarks/lighthouse.sh).
 lighthouse: $(VENV)/.installed browser
 	bash benchmarks/lighthouse.sh
+
+# Public pages under load, cold and warm (see benchmarks/README.md). Needs wrk;
+# DB=postgres uses BENCH_POSTGRES_URL (a database named *bench*, dropped and made).
+ARTICLES ?= 100000
+DB ?= sqlite
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench.py pages --articles $(ARTICLES) --db $(DB)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
