@@ -201,13 +201,14 @@ class Bench:
         return sizes
 
     def cpu_seconds(self):
-        """Return the CPU time (user + sys) gunicorn and PostgreSQL have used so far.
+        """Return the CPU time (user + sys) that gunicorn's processes and the
+        PostgreSQL backends have used so far, per process id.
 
         Steadier than wall time on a shared machine: other processes' load slows a
         request down but does not add to its CPU time.
         """
         server = _cpu_seconds([self.server.pid, *self.worker_pids()])
-        database = _cpu_seconds(self.postgres_pids()) if self.postgres else 0.0
+        database = _cpu_seconds(self.postgres_pids()) if self.postgres else {}
         return server, database
 
     def postgres_pids(self):
@@ -244,13 +245,23 @@ class Bench:
 
 
 def _cpu_seconds(pids):
-    ticks = 0
+    seconds = {}
     for pid in pids:
         with contextlib.suppress(OSError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             # utime and stime: fields 14 and 15 of /proc/<pid>/stat.
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])
+            seconds[pid] = ticks / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def _cpu_used(before, after):
+    """Return the CPU seconds used between two snapshots of _cpu_seconds().
+
+    Per process: a database connection may be closed and replaced during a run
+    (CONN_MAX_AGE), and a process that is gone must not count negative.
+    """
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 # Scenarios
@@ -474,8 +485,8 @@ def run_wrk(bench, target, args):
         ),
         size=len(body),
         phase=bench.phase,
-        cpu_ms=1000 * (cpu_after - cpu_before) / max(requests, 1),
-        db_cpu_ms=1000 * (db_after - db_before) / max(requests, 1),
+        cpu_ms=1000 * _cpu_used(cpu_before, cpu_after) / max(requests, 1),
+        db_cpu_ms=1000 * _cpu_used(db_before, db_after) / max(requests, 1),
         load=os.getloadavg()[0],
     )
 
