@@ -215,7 +215,9 @@ class ArticleDetailView(generic.DetailView):
         )
 
     def get_queryset(self):
-        queryset = Article.objects.select_related("section").prefetch_related(
+        queryset = Article.objects.select_related(
+            "section", "lead_image"
+        ).prefetch_related(
             Prefetch(
                 "bylines", queryset=ArticleAuthor.objects.select_related("author")
             ),
