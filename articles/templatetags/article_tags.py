@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from . import images
+
 register = template.Library()
 
 # What json_script escapes: no text in the data can close the script element.
@@ -270,3 +272,68 @@ def list_json_ld(context, name, author=None):
         }
     crumbs = _breadcrumbs([("Voorpagina", home), (name, url)])
     return json_ld({"@context": "https://schema.org", "@graph": [page, crumbs]})
+
+
+@register.simple_tag
+def article_card(article, *, level=3, large=False, compact=False, hide_section=False):
+    """Return a teaser of article: image, kicker, headline, lead, section and date.
+
+    large is the front page's lead story (a larger, eagerly loaded image); level the
+    headline's level; compact leaves out the lead; hide_section the section link
+    (in a section's own block).
+
+    Built in Python rather than from an included template: a list page shows up to
+    fifty of these, and the include cost five times what the markup does (about a
+    quarter of a millisecond a card).
+    """
+    url = article.get_absolute_url()
+    image = article.lead_image
+    picture = ""
+    if image is not None and image.renditions:
+        # alt="": the link is hidden from screen readers, the headline link says it all.
+        if large:
+            picture = images.picture(
+                image,
+                "3:2",
+                sizes="(min-width: 76rem) 47rem, (min-width: 56rem) 62vw, 100vw",
+                loading="eager",
+                priority=True,
+                alt="",
+            )
+        else:
+            picture = images.picture(
+                image, "3:2", sizes="(min-width: 40rem) 24rem, 7rem", alt=""
+            )
+        picture = format_html(
+            '\n  <a class="card__image" href="{}" tabindex="-1" aria-hidden="true">'
+            "{}</a>",
+            url,
+            picture,
+        )
+    section = article.section if not hide_section else None
+    return format_html(
+        '<article class="card{}{}">{}\n  <div class="card__body">\n    {}'
+        '<h{} class="card__title" dir="auto"><a href="{}">{}</a></h{}>\n    {}'
+        '<p class="meta">{}{}</p>\n  </div>\n</article>',
+        " card--large" if large else "",
+        " card--image" if picture else "",
+        picture,
+        format_html('<p class="kicker">{}</p>\n    ', article.kicker)
+        if article.kicker
+        else "",
+        int(level),
+        url,
+        article.title,
+        int(level),
+        format_html('<p class="card__lead" dir="auto">{}</p>\n    ', article.lead)
+        if article.lead and not compact
+        else "",
+        format_html(
+            '<a class="meta__section" href="{}">{}</a> ',
+            section.get_absolute_url(),
+            section.name,
+        )
+        if section is not None
+        else "",
+        human_time(article.published_at),
+    )
