@@ -19,21 +19,28 @@ class ArticlePaginator(Paginator):
 
     LOOK_AHEAD = 10
 
-    def __init__(self, object_list, per_page, *, page_hint=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, page_hint=None, counted=None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         # None: count everything (for ?page=last).
         self.page_hint = page_hint
+        # Rows that number as many as object_list and are cheaper to count, if any.
+        self.counted = counted
         self.truncated = False
 
     @cached_property
     def count(self):
-        if self.page_hint is None or not isinstance(self.object_list, QuerySet):
+        rows = self.object_list if self.counted is None else self.counted
+        if not isinstance(rows, QuerySet):
             return super().count
+        if self.page_hint is None:
+            return rows.count()
         limit = (max(self.page_hint, 1) + self.LOOK_AHEAD) * self.per_page
         # Neither the order nor the annotations change the count; without them the
         # database stops at the first rows it finds instead of ranking all of them
         # (search) or computing what only the shown page needs (snippets).
-        found = self.object_list.order_by().values("pk")[: limit + 1].count()
+        found = rows.order_by().values("pk")[: limit + 1].count()
         if found > limit:
             self.truncated = True
             return limit

@@ -7,9 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article, Section
 from articles.pagination import ArticlePaginator
+from articles.views import TaggedArticleListView
 from tests.factories import (
     make_article,
     make_author,
@@ -238,3 +240,28 @@ def test_search_says_more_than_when_the_count_stops(client, newsroom, monkeypatc
     html = client.get("/zoeken/", {"q": "artikel"}).content.decode()
 
     assert "Meer dan 40 resultaten voor <q>artikel</q>" in html
+
+
+def test_tag_page_counts_only_the_public_articles_with_the_tag(client, monkeypatch):
+    monkeypatch.setattr(ArticlePaginator, "LOOK_AHEAD", 1)
+    monkeypatch.setattr(TaggedArticleListView, "paginate_by", 2)
+    now = timezone.now()
+    for _ in range(5):
+        make_article(tags=["Rabat"])
+    make_article(tags=["Rabat"], status=Article.Status.DRAFT)
+    make_article(tags=["Rabat"], published_at=now + timedelta(hours=2))
+    make_article(
+        tags=["Rabat"],
+        published_at=now - timedelta(days=2),
+        expires_at=now - timedelta(days=1),
+    )
+    make_article(tags=["Casablanca"])
+
+    first = client.get("/tag/rabat/")
+    last = client.get("/tag/rabat/?page=last")
+
+    # Page 1 counts two pages ahead (4 of 6 rows), and says there are more.
+    assert first.context["paginator"].truncated
+    assert last.context["paginator"].count == 5
+    assert last.context["page_obj"].number == 3
+    assert client.get("/tag/rabat/?page=4").status_code == 404
