@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +18,6 @@ from . import search
 from .html import sanitize_html
 from .models import (
     Article,
-    ArticleAuthor,
     Author,
     PreviewLink,
     Section,
@@ -223,14 +222,8 @@ class ArticleDetailView(generic.DetailView):
         )
 
     def get_queryset(self):
-        queryset = Article.objects.select_related(
-            "section", "lead_image"
-        ).prefetch_related(
-            Prefetch(
-                "bylines", queryset=ArticleAuthor.objects.select_related("author")
-            ),
-            "tags",
-        )
+        queryset = Article.objects.select_related("section", "lead_image")
+        queryset = queryset.with_credits()
         # Drafts, articles in review and scheduled ones do not exist for readers: 404,
         # not 403, so nothing about them leaks.
         return queryset if self.can_preview() else queryset.published()
@@ -240,6 +233,11 @@ class ArticleDetailView(generic.DetailView):
         article = self.object
         context["related"] = self.get_related(article)
         context["preview"] = not article.is_published()
+        # Only a significant update or correction leaves a public note, and it also
+        # sets public_updated_at: most articles have none to ask for.
+        context["updates"] = (
+            list(article.public_updates.all()) if article.was_updated else []
+        )
         # save() already cleans the body; cleaning again on the way out also covers
         # rows written around it (queryset.update(), loaddata, raw SQL).
         context["body"] = mark_safe(sanitize_html(article.body))
@@ -253,7 +251,7 @@ class ArticleDetailView(generic.DetailView):
         just after it: one range of the publication index, so the ranking never
         touches the whole archive (a popular tag has tens of thousands of articles).
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in article.tag_list]
         moment = article.published_at or timezone.now()
         published = Article.objects.published()
         nth_before = (
@@ -425,9 +423,7 @@ class PreviewLinkView(ArticleDetailView):
         return response
 
     def get_queryset(self):
-        return Article.objects.select_related("section").prefetch_related(
-            "bylines__author", "tags"
-        )
+        return Article.objects.select_related("section", "lead_image").with_credits()
 
 
 @require_safe

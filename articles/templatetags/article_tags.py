@@ -197,7 +197,7 @@ def article_json_ld(context, article):
             "name": byline.author.name,
             "url": request.build_absolute_uri(byline.author.get_absolute_url()),
         }
-        for byline in article.bylines.all()
+        for byline in article.byline
     ]
     news_article = {
         "@type": "NewsArticle",
@@ -210,7 +210,7 @@ def article_json_ld(context, article):
         "isAccessibleForFree": True,
         "author": authors or [{"@id": organization["@id"]}],
         "publisher": organization,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
     }
     image = share_image(request, article)
     if image:
