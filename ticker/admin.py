@@ -142,11 +142,15 @@ class TickerItemAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        # ?article=<id> (from an article's page) fills in the headline too.
-        if initial.get("article") and not initial.get("headline"):
+        # ?article=<id> (from an article's page) fills in the headline too, and a
+        # scheduled article's time, so its headline does not run before it is out.
+        if initial.get("article"):
             article = Article.objects.filter(pk=initial["article"]).first()
             if article is not None:
-                initial["headline"] = headline_for(article)
+                if not initial.get("headline"):
+                    initial["headline"] = headline_for(article)
+                if article.is_scheduled:
+                    initial.setdefault("published_at", article.published_at)
         return initial
 
     def get_changelist_form(self, request, **kwargs):
@@ -168,9 +172,13 @@ class TickerItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-            # The form may have been opened a while ago: an unchanged time means now.
-            if obj.published_at is None or "published_at" not in form.changed_data:
-                obj.published_at = timezone.now()
+            # The form may have been opened a while ago: an unchanged time means now,
+            # unless it is still to come (the time of a scheduled article).
+            now = timezone.now()
+            if obj.published_at is None or (
+                "published_at" not in form.changed_data and obj.published_at <= now
+            ):
+                obj.published_at = now
         if not can_publish(request.user):
             obj.is_visible = False
         super().save_model(request, obj, form, change)

@@ -200,6 +200,20 @@ def test_add_form_from_an_article_fills_in_its_title(client, editor):
     assert form.initial["headline"] == "Koning opent haven"
 
 
+def test_add_form_from_a_scheduled_article_waits_for_the_article(client, editor):
+    at = timezone.now() + timedelta(hours=2)
+    article = make_article(title="Onder embargo", published_at=at)
+    form = client.get(ADD, {"article": article.pk})
+    hidden = dict(re.findall(r'name="(initial-[^"]+)" value="([^"]*)"', form.text))
+
+    client.post(ADD, {**admin_form_data(form), **hidden})
+
+    item = TickerItem.objects.get()
+    assert item.article == article
+    assert item.published_at == at.replace(microsecond=0)
+    assert "Onder embargo" not in client.get(LIVE).text
+
+
 # The change list shows what readers see
 
 
