@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from ticker.actions import push_to_ticker
+from ticker.actions import push_to_ticker, ticker_link
 
 from . import workflow
 from .image_admin import admin_thumbnail, lead_image_preview
@@ -752,6 +752,12 @@ class ArticleAdmin(VersionAdmin):
                 editable
                 and not restoring
                 and request.user.has_perm("articles.add_previewlink")
+            ),
+            # A plain link, outside the form: following it never saves the article.
+            ticker_link=(
+                ticker_link(request.user, obj)
+                if change and obj is not None and not restoring
+                else None
             ),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

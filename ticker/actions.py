@@ -1,7 +1,11 @@
 """Admin actions of other apps that feed the ticker."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +19,76 @@ from .models import HEADLINE_MAX_LENGTH, TickerItem
 
 def headline_for(article):
     return Truncator(article.title).chars(HEADLINE_MAX_LENGTH)
+
+
+def on_ticker(articles, now=None):
+    """Return the items that put articles on the ticker, newest first.
+
+    Visible and unexpired, and either among the newest `TICKER_ITEMS` that readers
+    see now or scheduled to appear: an older item that newer ones pushed out no
+    longer counts, so the article may go on the ticker again.
+    """
+    now = now or timezone.now()
+    running = TickerItem.objects.live(now).values("pk")[: settings.TICKER_ITEMS]
+    return (
+        TickerItem.objects.filter(is_visible=True, article__in=articles)
+        .unexpired(now)
+        .filter(Q(published_at__gt=now) | Q(pk__in=running))
+        .order_by("-published_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class TickerLink:
+    url: str
+    label: str
+    kind: str  # "push" (make an item) or "present" (the item that is there)
+
+
+def ticker_link(user, article):
+    """Return the article change form's link to the ticker for user, or None.
+
+    An article on the ticker links to its item. Otherwise a published or scheduled
+    article links to the ticker's add form, filled in with the article; a scheduled
+    article's item is scheduled for the same moment (see TickerItemAdmin).
+    """
+    if article.pk is None:
+        return None
+    item = on_ticker([article]).first()
+    if item is not None:
+        if not (
+            user.has_perm("ticker.view_tickeritem")
+            or user.has_perm("ticker.change_tickeritem")
+        ):
+            return None
+        when = _short_when(item.published_at)
+        if item.published_at > timezone.now():
+            label = _("Ingepland in de ticker: %(when)s") % {"when": when}
+        else:
+            label = _("Staat in de ticker (%(when)s)") % {"when": when}
+        url = reverse("admin:ticker_tickeritem_change", args=[quote(item.pk)])
+        return TickerLink(url, label, "present")
+    if not user.has_perm("ticker.add_tickeritem"):
+        return None
+    if article.is_scheduled:
+        label = _("Naar de ticker (ingepland: %(when)s)") % {
+            "when": _short_when(article.published_at)
+        }
+    elif article.is_published():
+        label = _("Naar de ticker")
+    else:
+        return None
+    url = (
+        f"{reverse('admin:ticker_tickeritem_add')}?{urlencode({'article': article.pk})}"
+    )
+    return TickerLink(url, label, "push")
+
+
+def _short_when(moment):
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%d-%m-%Y %H:%M")
 
 
 @admin.action(description=gettext_lazy("In de nieuwsticker zetten"))
@@ -34,13 +108,7 @@ def push_to_ticker(modeladmin, request, queryset):
     visible = user.has_perm("ticker.publish_tickeritem")
     now = timezone.now()
     articles = list(queryset)
-    running = TickerItem.objects.live(now).values("pk")[: settings.TICKER_ITEMS]
-    in_ticker = set(
-        TickerItem.objects.filter(is_visible=True, article__in=articles)
-        .unexpired(now)
-        .filter(Q(published_at__gt=now) | Q(pk__in=running))
-        .values_list("article_id", flat=True)
-    )
+    in_ticker = set(on_ticker(articles, now).values_list("article_id", flat=True))
     created, skipped_unpublished, skipped_present = [], [], []
     for article in articles:
         if not (article.is_published() or article.is_scheduled):
