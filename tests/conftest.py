@@ -1,5 +1,8 @@
 import pytest
 
+# Chromium for the browser tests: one per run, with one rule for skipping.
+from tests.browser import browser, new_context, new_page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

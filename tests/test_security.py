@@ -477,54 +477,34 @@ def test_media_outside_media_root_or_hidden_is_not_found(client, media_root, pat
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db, settings, monkeypatch):
+def browser_page(live_server, transactional_db, settings, new_page):
     """Return a Chromium page that records CSP violations, console errors and crashes.
 
     page.csp_problems() lists them all once the test is done with the page.
     """
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # The live server speaks plain HTTP.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        messages = []
-        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-        page.add_init_script(
-            "window.__csp = [];"
-            "document.addEventListener('securitypolicyviolation', e =>"
-            " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+    page = new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
 
-        def csp_problems():
-            problems = [f"violation: {v}" for v in page.evaluate("window.__csp")]
-            return problems + [
-                m
-                for m in messages
-                if "Content Security Policy" in m or m.startswith("pageerror")
-            ]
+    def csp_problems():
+        problems = [f"violation: {v}" for v in page.evaluate("window.__csp")]
+        return problems + [
+            m
+            for m in messages
+            if "Content Security Policy" in m or m.startswith("pageerror")
+        ]
 
-        page.csp_problems = csp_problems
-        page.base = live_server.url
-        try:
-            yield page
-        finally:
-            browser.close()
+    page.csp_problems = csp_problems
+    page.base = live_server.url
+    return page
 
 
 @pytest.mark.browser

@@ -7,7 +7,6 @@ a current checker, run with Java; axe-core is injected into the page). `make tes
 
 import io
 import json
-import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -19,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from tests.browser import WIDE
 from tests.factories import (
     make_article,
     make_author,
@@ -29,22 +29,11 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs an event loop in this thread; the ORM calls here are plain sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # WCAG 2.2 A and AA, and axe's best practices (landmarks, one h1, heading order).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -66,20 +55,6 @@ def node_modules():
         if result.returncode != 0:
             pytest.fail(f"npm ci in {HERE} failed:\n{result.stderr}")
     return NODE_MODULES
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -174,9 +149,9 @@ def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
     assert errors == []
 
 
-def axe_violations(browser, url, **context_options):
+def axe_violations(new_context, url, **context_options):
     # The site's Content-Security-Policy rightly refuses an injected script.
-    context = browser.new_context(bypass_csp=True, **context_options)
+    context = new_context(bypass_csp=True, **context_options)
     page = context.new_page()
     page.goto(url)
     page.add_script_tag(path=str(AXE_JS))
@@ -203,13 +178,13 @@ def axe_violations(browser, url, **context_options):
     ],
 )
 def test_pages_have_no_axe_violations(
-    node_modules, browser, live_server, pages, viewport
+    node_modules, new_context, live_server, pages, viewport
 ):
     scale = viewport.pop("device_scale_factor", 1)
     problems = {}
     for name, path in pages.items():
         violations = axe_violations(
-            browser,
+            new_context,
             live_server.url + path,
             viewport=viewport,
             device_scale_factor=scale,
@@ -221,10 +196,10 @@ def test_pages_have_no_axe_violations(
 
 
 @pytest.mark.parametrize("width", [320, 640])
-def test_pages_do_not_scroll_sideways(browser, live_server, pages, width):
+def test_pages_do_not_scroll_sideways(new_context, live_server, pages, width):
     wide = []
     for name, path in pages.items():
-        context = browser.new_context(viewport={"width": width, "height": 700})
+        context = new_context(width=width, height=700)
         page = context.new_page()
         page.goto(live_server.url + path)
         overflow = page.evaluate(
@@ -238,8 +213,8 @@ def test_pages_do_not_scroll_sideways(browser, live_server, pages, width):
     assert wide == []
 
 
-def test_keyboard_focus_is_visible_on_the_search_form(browser, live_server, pages):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def test_keyboard_focus_is_visible_on_the_search_form(new_context, live_server, pages):
+    context = new_context(width=WIDE, height=900)
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.focus("#site-search-q")

@@ -6,14 +6,12 @@ layout test visits, at every width.
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from tests.browser import NARROW, WIDE, log_in
 from tests.factories import (
     make_article,
     make_author,
@@ -24,34 +22,8 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs an event loop in this thread; the ORM calls here are plain sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-WIDTHS = [320, 360, 768, 1280, 1920]
+WIDTHS = [320, NARROW, 768, WIDE, 1920]
 SCREENSHOTS = os.environ.get("FOUNDATION_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -117,9 +89,8 @@ def public_urls():
     }
 
 
-def open_page(browser, url, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
+def open_page(new_page, url, width=WIDE):
+    page = new_page(width=width, height=800)
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
@@ -137,13 +108,13 @@ def open_page(browser, url, width=1280):
         ),
     )
     page.goto(url)
-    return context, page, problems
+    return page.context, page, problems
 
 
-def test_public_pages_fit_every_width_without_errors(browser, site):
+def test_public_pages_fit_every_width_without_errors(new_page, site):
     for name, path in public_urls().items():
         for width in WIDTHS:
-            context, page, problems = open_page(browser, site + path, width)
+            context, page, problems = open_page(new_page, site + path, width)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth"
                 " - document.documentElement.clientWidth"
@@ -157,8 +128,8 @@ def test_public_pages_fit_every_width_without_errors(browser, site):
             assert problems == [], f"{name} at {width}px: {problems}"
 
 
-def test_skip_link_appears_on_focus_and_jumps_to_the_content(browser, site):
-    context, page, _ = open_page(browser, site + "/", 360)
+def test_skip_link_appears_on_focus_and_jumps_to_the_content(new_page, site):
+    context, page, _ = open_page(new_page, site + "/", NARROW)
 
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -171,9 +142,9 @@ def test_skip_link_appears_on_focus_and_jumps_to_the_content(browser, site):
     context.close()
 
 
-def test_headings_are_in_order_on_public_pages(browser, site):
+def test_headings_are_in_order_on_public_pages(new_page, site):
     for name, path in public_urls().items():
-        context, page, _ = open_page(browser, site + path)
+        context, page, _ = open_page(new_page, site + path)
         levels = page.evaluate(
             "[...document.querySelectorAll('main h1, main h2, main h3, main h4')]"
             ".map(h => Number(h.tagName[1]))"
@@ -185,30 +156,18 @@ def test_headings_are_in_order_on_public_pages(browser, site):
             assert level <= previous + 1, f"{name}: h{previous} then h{level}"
 
 
-def logged_in_context(browser, live_server, django_user_model):
+def logged_in_context(new_context, live_server, django_user_model):
     user = django_user_model.objects.create_superuser(
         "hoofdredacteur", "hr@example.org", "geheim-wachtwoord-123"
     )
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
+    return log_in(new_context(width=WIDE, height=900), user, live_server.url)
 
 
 def test_body_editor_writes_rich_text_that_is_saved(
-    browser, live_server, settings, django_user_model
+    new_context, live_server, settings, django_user_model
 ):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    context = logged_in_context(browser, live_server, django_user_model)
+    context = logged_in_context(new_context, live_server, django_user_model)
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -238,13 +197,13 @@ def test_body_editor_writes_rich_text_that_is_saved(
 
 
 def test_tags_are_suggested_and_the_chosen_image_is_previewed(
-    browser, live_server, settings, django_user_model, tmp_path
+    new_context, live_server, settings, django_user_model, tmp_path
 ):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     make_article(tags=["Marokko", "Marrakech", "economie"])
     image = tmp_path / "haven.jpg"
     image.write_bytes(make_image_file().read())
-    context = logged_in_context(browser, live_server, django_user_model)
+    context = logged_in_context(new_context, live_server, django_user_model)
     page = context.new_page()
 
     page.goto(live_server.url + "/beheer/articles/article/add/")

@@ -10,43 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Image
 from tests.articles import image_files
+from tests.browser import NARROW, WIDE, log_in
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs an event loop in this thread; the ORM calls here are plain sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("IMAGES_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def screenshot(page, name):
@@ -101,12 +74,11 @@ def current_image(page, selector):
     )
 
 
-@pytest.mark.parametrize(("width", "picked"), [(360, 640), (1280, 960)])
+@pytest.mark.parametrize(("width", "picked"), [(NARROW, 640), (WIDE, 960)])
 def test_the_browser_picks_a_webp_that_fits_the_screen(
-    browser, live_server, article, width, picked
+    new_page, live_server, article, width, picked
 ):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
+    page = new_page(width=width, height=900)
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else 0)
 
@@ -123,7 +95,7 @@ def test_the_browser_picks_a_webp_that_fits_the_screen(
     page.wait_for_load_state("networkidle")
     card = current_image(page, ".front-lead img")
     screenshot(page, f"voorpagina-{width}")
-    context.close()
+    page.context.close()
 
     assert lead["src"].endswith(".webp") and "-orig-" in lead["src"]
     assert re.search(r"/(\d+)x\d+-orig-", lead["src"])[1] == str(picked)
@@ -135,30 +107,18 @@ def test_the_browser_picks_a_webp_that_fits_the_screen(
     assert problems == []
 
 
-def logged_in_context(browser, live_server, django_user_model, width=1280):
+def logged_in_context(new_context, live_server, django_user_model, width=WIDE):
     user = django_user_model.objects.create_superuser(
         "hoofdredacteur", "hr@example.org", "geheim-wachtwoord-123"
     )
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
+    return log_in(new_context(width=width, height=900), user, live_server.url)
 
 
 def test_a_click_on_the_preview_sets_the_focal_point(
-    browser, live_server, article, django_user_model
+    new_context, live_server, article, django_user_model
 ):
     image = article.lead_image
-    context = logged_in_context(browser, live_server, django_user_model)
+    context = logged_in_context(new_context, live_server, django_user_model)
     page = context.new_page()
     page.goto(live_server.url + reverse("admin:articles_image_changelist"))
     screenshot(page, "beeldbank-1280")
@@ -190,10 +150,10 @@ def test_a_click_on_the_preview_sets_the_focal_point(
 
 
 def test_the_article_form_previews_the_chosen_lead_image(
-    browser, live_server, article, django_user_model
+    new_context, live_server, article, django_user_model
 ):
     other = make_image(alt="", caption="Markt in Fès")
-    context = logged_in_context(browser, live_server, django_user_model)
+    context = logged_in_context(new_context, live_server, django_user_model)
     page = context.new_page()
     page.goto(
         live_server.url + reverse("admin:articles_article_change", args=[article.pk])
@@ -223,12 +183,14 @@ def test_the_article_form_previews_the_chosen_lead_image(
 
 
 def test_a_chosen_file_is_previewed_before_upload(
-    browser, live_server, settings, django_user_model, tmp_path
+    new_context, live_server, settings, django_user_model, tmp_path
 ):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     photo = tmp_path / "markt.jpg"
     photo.write_bytes(image_files.encode(image_files.photo((1200, 900)), "JPEG"))
-    context = logged_in_context(browser, live_server, django_user_model, width=360)
+    context = logged_in_context(
+        new_context, live_server, django_user_model, width=NARROW
+    )
     page = context.new_page()
 
     page.goto(live_server.url + reverse("admin:articles_image_add"))

@@ -1,46 +1,18 @@
 """The editorial workflow in a real browser: write, submit, publish, read."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from articles.models import Article
+from tests.browser import WIDE
 from tests.factories import make_member
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "geheim-wachtwoord-123"  # what tests.factories.make_user sets
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test
-# itself are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def log_in(new_page, live_server, username):
+    page = new_page(width=WIDE, height=900)
     page.goto(f"{live_server.url}/beheer/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -49,12 +21,12 @@ def log_in(browser, live_server, username):
     return page
 
 
-def test_reporter_writes_editor_publishes_reader_reads(browser, live_server):
+def test_reporter_writes_editor_publishes_reader_reads(new_page, live_server):
     make_member("fatima", "verslaggever", first_name="Fatima")
     make_member("omar", "eindredacteur", first_name="Omar")
 
     # The reporter writes a draft and submits it for review.
-    reporter = log_in(browser, live_server, "fatima")
+    reporter = log_in(new_page, live_server, "fatima")
     reporter.goto(f"{live_server.url}/beheer/articles/article/add/")
     reporter.fill("#id_title", "Nieuwe tramlijn in Casablanca geopend")
     reporter.fill(
@@ -73,11 +45,11 @@ def test_reporter_writes_editor_publishes_reader_reads(browser, live_server):
     assert "elke zes minuten" in article.body
 
     # The reader cannot see it yet.
-    reader = browser.new_page()
+    reader = new_page()
     assert reader.goto(live_server.url + article.get_absolute_url()).status == 404
 
     # The editor finds it on the dashboard and publishes it.
-    editor = log_in(browser, live_server, "omar")
+    editor = log_in(new_page, live_server, "omar")
     editor.get_by_role(
         "link", name="Nieuwe tramlijn in Casablanca geopend"
     ).first.click()

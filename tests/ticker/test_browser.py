@@ -11,18 +11,14 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.browser import NARROW, WIDE, log_in
 from tests.factories import make_article, make_ticker_item, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs an event loop in this thread; the ORM calls here are plain sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
 POLL_SECONDS = 2
 HEADLINES = [
     "Marokko bevestigt in Dakar zijn steun voor de Palestijnse zaak en Al-Quds",
@@ -33,28 +29,6 @@ HEADLINES = [
     "Nvidia passeert grens van $ 4 biljoen, gedreven door kunstmatige intelligentie",
 ]
 SCROLL = "document.querySelector('[data-ticker-viewport]').scrollLeft"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -73,11 +47,8 @@ def site(live_server, settings):
     return live_server.url
 
 
-def open_page(browser, url, *, width=1280, reduced_motion="no-preference"):
-    context = browser.new_context(
-        viewport={"width": width, "height": 800}, reduced_motion=reduced_motion
-    )
-    page = context.new_page()
+def open_page(new_page, url, *, width=WIDE, reduced_motion="no-preference"):
+    page = new_page(width=width, height=800, reduced_motion=reduced_motion)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
@@ -100,31 +71,19 @@ def distance_moved(page, seconds=0.8):
     return abs(page.evaluate(SCROLL) - start)
 
 
-def logged_in_admin(browser, live_server_url):
+def logged_in_admin(new_context, live_server_url):
     editor = make_user("eindredacteur", is_superuser=True)
-    client = Client()
-    client.force_login(editor)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server_url,
-            }
-        ]
-    )
-    return context.new_page()
+    return log_in(new_context(), editor, live_server_url).new_page()
 
 
 def test_an_item_added_in_the_admin_appears_on_an_open_page_without_reload(
-    browser, site
+    new_page, new_context, site
 ):
-    reader = open_page(browser, site + "/")
+    reader = open_page(new_page, site + "/")
     reader.wait_for_selector(".ticker.is-moving")
     reader.evaluate("window.notReloaded = true")
 
-    admin = logged_in_admin(browser, site)
+    admin = logged_in_admin(new_context, site)
     admin.goto(site + reverse("admin:ticker_tickeritem_add"))
     admin.fill("#id_headline", "Koning opent nieuwe haven in Nador")
     admin.click("input[name=_save]")
@@ -141,8 +100,8 @@ def test_an_item_added_in_the_admin_appears_on_an_open_page_without_reload(
     assert reader.errors == []
 
 
-def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(browser, site):
-    page = open_page(browser, site + "/")
+def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(new_page, site):
+    page = open_page(new_page, site + "/")
     page.wait_for_selector(".ticker.is-moving")
     assert distance_moved(page) > 5
 
@@ -175,8 +134,8 @@ def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(browser, si
     assert page.errors == []
 
 
-def test_while_paused_new_items_wait_behind_a_reveal_button(browser, site):
-    page = open_page(browser, site + "/")
+def test_while_paused_new_items_wait_behind_a_reveal_button(new_page, site):
+    page = open_page(new_page, site + "/")
     page.click("[data-ticker-toggle]")
     page.focus(".site-logo")
     before = page.inner_text("[data-ticker-list]")
@@ -195,8 +154,8 @@ def test_while_paused_new_items_wait_behind_a_reveal_button(browser, site):
     assert page.evaluate("document.activeElement.textContent") == HEADLINES[0]
 
 
-def test_with_reduced_motion_nothing_moves(browser, site):
-    page = open_page(browser, site + "/", reduced_motion="reduce")
+def test_with_reduced_motion_nothing_moves(new_page, site):
+    page = open_page(new_page, site + "/", reduced_motion="reduce")
     page.wait_for_selector(".ticker.ticker--js")
 
     assert distance_moved(page, 1.5) == 0
@@ -212,10 +171,10 @@ def test_with_reduced_motion_nothing_moves(browser, site):
     )
 
 
-def test_layout_on_a_phone_and_a_desktop(browser, site, tmp_path):
+def test_layout_on_a_phone_and_a_desktop(new_page, site, tmp_path):
     keep = os.environ.get("TICKER_SCREENSHOTS")
-    for width in (360, 1280):
-        page = open_page(browser, site + "/", width=width)
+    for width in (NARROW, WIDE):
+        page = open_page(new_page, site + "/", width=width)
         page.wait_for_selector(".ticker.ticker--js")
         page.click("[data-ticker-toggle]")  # a still picture
         page.evaluate("document.querySelector('[data-ticker-viewport]').scrollLeft = 0")
@@ -237,8 +196,8 @@ def test_layout_on_a_phone_and_a_desktop(browser, site, tmp_path):
         assert page.errors == []
 
 
-def test_polling_revalidates_stops_while_hidden_and_backs_off_on_errors(browser, site):
-    page = open_page(browser, site + "/")
+def test_polling_revalidates_stops_while_hidden_and_backs_off_on_errors(new_page, site):
+    page = open_page(new_page, site + "/")
     polls = []
     page.on(
         "requestfinished",

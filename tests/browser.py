@@ -1,0 +1,99 @@
+"""One headless Chromium for every browser test (tests/conftest.py imports these).
+
+The tests drive Debian's Chromium (/usr/bin/chromium, `make browser` installs it)
+through playwright's sync API. Chromium starts once per test run; each test gets
+fresh browser contexts from `new_context` or `new_page`, so no cookies, storage or
+open pages pass from one test to the next.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+# The window sizes the tests use most: a phone held upright and a desktop.
+NARROW = 360
+WIDE = 1280
+
+
+def missing_browser():
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"Chromium is not installed at {CHROMIUM} (run `make browser`)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed in this environment"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, started on first use and closed at the end of the test run."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        # While playwright runs, this thread has an event loop, and Django refuses
+        # ORM calls in it unless told that they are plain sync code, as they are.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Return a function that opens a browser context; all close when the test ends.
+
+    Takes playwright's context options; `width` and `height` set the viewport.
+    Playwright's own default window is 1280 by 720.
+    """
+    contexts = []
+
+    def open_context(*, width=None, height=None, **options):
+        if width or height:
+            options["viewport"] = {"width": width or WIDE, "height": height or 720}
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    # Before the database is emptied: no open page may still poll the live server.
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def new_page(new_context):
+    """Return a function that opens a page in a context of its own."""
+
+    def open_page(**options):
+        return new_context(**options).new_page()
+
+    return open_page
+
+
+def log_in(context, user, live_server_url):
+    """Give a browser context the session of `user`, logged in by the test client."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server_url}]
+    )
+    return context
