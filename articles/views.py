@@ -171,6 +171,58 @@ class PeriodListMixin:
         return starts if ordering == "DESC" else starts[::-1]
 
 
+class DatedListMixin:
+    """Bound a year, month or day list by its period first, and find the periods
+    before and after it with one index seek each.
+
+    Django adds the period's bounds after the queryset's own: published() has
+    already bounded published_at by now, and SQLite would read from the start of
+    the period to today. And its previous/next links load a whole article each.
+    """
+
+    def get_dated_queryset(self, **lookup):
+        articles = bounded_first(Article.objects.published(), **lookup).for_cards()
+        if not self.get_allow_empty() and not articles.exists():
+            raise Http404("No articles in this period.")
+        return articles
+
+    def adjacent_period(self, date, period, *, previous):
+        """Return the start of the nearest period before or after date's that has
+        articles, or None."""
+        current = getattr(self, f"_get_current_{period}")
+        if previous:
+            bound = {"published_at__lt": self._make_date_lookup_arg(current(date))}
+            order = "-published_at"
+        else:
+            following = getattr(self, f"_get_next_{period}")(date)
+            bound = {"published_at__gte": self._make_date_lookup_arg(following)}
+            order = "published_at"
+        published = bounded_first(Article.objects.published(), **bound)
+        moment = published.order_by(order).values_list("published_at", flat=True)
+        moment = moment.first()
+        if moment is None:
+            return None
+        return current(timezone.localtime(moment).date())
+
+    def get_previous_year(self, date):
+        return self.adjacent_period(date, "year", previous=True)
+
+    def get_next_year(self, date):
+        return self.adjacent_period(date, "year", previous=False)
+
+    def get_previous_month(self, date):
+        return self.adjacent_period(date, "month", previous=True)
+
+    def get_next_month(self, date):
+        return self.adjacent_period(date, "month", previous=False)
+
+    def get_previous_day(self, date):
+        return self.adjacent_period(date, "day", previous=True)
+
+    def get_next_day(self, date):
+        return self.adjacent_period(date, "day", previous=False)
+
+
 class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndexView):
     date_field = "published_at"
     allow_empty = True
@@ -178,20 +230,22 @@ class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndex
 
 
 class ArticleYearArchiveView(
-    ArticleListMixin, PeriodListMixin, generic.YearArchiveView
+    ArticleListMixin, DatedListMixin, PeriodListMixin, generic.YearArchiveView
 ):
     date_field = "published_at"
     make_object_list = True
     template_name = "articles/article_archive.html"
 
 
-class ArticleMonthArchiveView(ArticleListMixin, generic.MonthArchiveView):
+class ArticleMonthArchiveView(
+    ArticleListMixin, DatedListMixin, generic.MonthArchiveView
+):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"
 
 
-class ArticleDayArchiveView(ArticleListMixin, generic.DayArchiveView):
+class ArticleDayArchiveView(ArticleListMixin, DatedListMixin, generic.DayArchiveView):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"

@@ -594,3 +594,30 @@ def test_archive_uses_the_amsterdam_calendar_day(client):
 def test_archive_of_an_empty_period_is_404(client):
     assert client.get("/archief/1999/").status_code == 404
     assert client.get("/archief/2025/13/").status_code == 404
+
+
+def test_archive_steps_skip_periods_without_public_articles(client):
+    make_article(title="Januari", published_at=datetime(2025, 1, 5, 12, tzinfo=UTC))
+    make_article(title="Juli", published_at=datetime(2025, 7, 10, 12, tzinfo=UTC))
+    make_article(title="Oktober", published_at=datetime(2025, 10, 1, 12, tzinfo=UTC))
+    # Between them only articles a reader cannot see: no step may land there.
+    make_article(
+        published_at=datetime(2025, 4, 1, 12, tzinfo=UTC),
+        status=Article.Status.DRAFT,
+    )
+    make_article(
+        published_at=datetime(2025, 8, 1, 12, tzinfo=UTC),
+        expires_at=datetime(2025, 8, 2, 12, tzinfo=UTC),
+    )
+    make_article(published_at=datetime(2024, 6, 1, 12, tzinfo=UTC))
+
+    month = text(client.get("/archief/2025/07/"))
+    day = text(client.get("/archief/2025/07/10/"))
+    year = text(client.get("/archief/2025/"))
+
+    assert 'rel="prev" href="/archief/2025/01/">← januari 2025</a>' in month
+    assert 'rel="next" href="/archief/2025/10/">oktober 2025 →</a>' in month
+    assert 'rel="prev" href="/archief/2025/01/05/">← 5 januari 2025</a>' in day
+    assert 'rel="next" href="/archief/2025/10/01/">1 oktober 2025 →</a>' in day
+    assert 'rel="prev" href="/archief/2024/">← 2024</a>' in year
+    assert 'rel="next"' not in year
