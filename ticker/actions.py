@@ -85,9 +85,12 @@ def ticker_link(user, article):
 
 
 def _short_when(moment):
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
+    """Return "17:07" for today, else "28-11 17:07" (with the year if not this one)."""
+    local, today = timezone.localtime(moment), timezone.localdate()
+    if local.date() == today:
         return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%d-%m %H:%M")
     return local.strftime("%d-%m-%Y %H:%M")
 
 
