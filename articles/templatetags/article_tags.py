@@ -14,7 +14,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -85,6 +85,21 @@ def human_time(value, with_time=False):
     return mark_safe(
         f'<time datetime="{local.isoformat(timespec="seconds")}">'
         f"{escape(_human_date(local, zone, with_time))}</time>"
+    )
+
+
+@register.simple_tag
+def headline_time(value):
+    """Return a short <time> for a headline list: "14:03" today, else "10 jul"."""
+    zone = timezone.get_current_timezone()
+    local = _local(value, zone)
+    if local.date() == datetime.now(zone).date():
+        short = f"{local:%H:%M}"
+    else:
+        # What the date filter's "j b" gives.
+        short = f"{local.day} {MONTHS_3[local.month]}"
+    return mark_safe(
+        f'<time datetime="{local.isoformat(timespec="seconds")}">{escape(short)}</time>'
     )
 
 

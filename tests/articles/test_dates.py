@@ -75,3 +75,17 @@ def test_pages_show_human_dates(client):
     assert ">4 juli 2025</time>" in archive
     assert "Gepubliceerd: <time" in article
     assert ">vandaag 14:03</time>" in article
+
+
+@pytest.mark.django_db
+def test_front_page_headlines_show_the_time_today_and_the_date_before(client):
+    make_article(title="Van vanochtend", published_at=at(2025, 7, 11, 9, 5))
+    make_article(title="Van gisteravond", published_at=at(2025, 7, 10, 23, 40))
+    make_article(title="Lead", published_at=at(2025, 7, 11, 12, 0), featured=True)
+
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/").content.decode()
+
+    headlines = page[page.index('class="headline-list"') :]
+    assert '<time datetime="2025-07-11T09:05:00+02:00">09:05</time>' in headlines
+    assert '<time datetime="2025-07-10T23:40:00+02:00">10 jul</time>' in headlines
