@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from articles.sitemaps import NewsSitemap, sitemaps
+from articles.sitemaps import NewsSitemap, article_sitemap, sitemaps
 from newsroom import views
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — redactie"
@@ -26,7 +26,9 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
     ),
-    # Before the generic route below: the news sitemap has its own template.
+    # Before the generic route below: the article sitemap is written out in Python,
+    # the news sitemap has its own template.
+    path("sitemap-articles.xml", article_sitemap, name="sitemap_articles"),
     path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
