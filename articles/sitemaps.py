@@ -5,7 +5,14 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Subquery,
+)
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +51,7 @@ class IdRangePaginator(Paginator):
 
     @cached_property
     def num_pages(self):
-        newest = self.object_list.order_by("-pk").values_list("pk", flat=True).first()
+        newest = self.object_list.aggregate(newest=Max("pk"))["newest"]
         return -(-newest // self.per_page) if newest else 1
 
     def page(self, number):

@@ -4,6 +4,7 @@
         .venv/bin/python benchmarks/explain.py --load 100000
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/explain.py   # as loaded
     .venv/bin/python benchmarks/explain.py --summary                      # SQLite
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/explain.py --paths
 
 Each page is requested through Django's test client with every cache off
 (CACHE_URL=dummy://), so all of its queries run; each query that reads the articles
@@ -13,7 +14,8 @@ articles_article", SQLite "SCAN articles_article" without an index) that reads m
 than SCAN_LIMIT rows is flagged (the rows come from EXPLAIN ANALYZE on PostgreSQL and
 from SQLite's progress handler), and the exit status is then 1. --load N first
 replaces the demo content with N articles (manage.py seed_demo --flush-demo) and, on
-PostgreSQL, runs VACUUM ANALYZE.
+PostgreSQL, runs VACUUM ANALYZE. --paths prints, instead of the plans, how each
+query reaches the articles: its scans of articles_article, with their indexes.
 """
 
 import argparse
@@ -153,6 +155,44 @@ def explain(sql, params):
         return plan, _sqlite_scanned(connection, sql, params)
 
 
+def access_paths(plan, indexes):
+    """Return the scans of articles_article in a plan, e.g. "Index Only Scan
+    article_public_idx", in plan order, each once."""
+    found = []
+    for line in plan.splitlines():
+        # PostgreSQL: "Index Scan Backward using x on articles_article", "Seq Scan on
+        # articles_article", "Bitmap Index Scan on x" (x: an index of the table).
+        if match := re.search(
+            rf"((?:Seq|Index Only|Index) Scan(?: Backward)?)(?: using (\S+))? "
+            rf"on {ARTICLES}\b",
+            line,
+        ):
+            path = " ".join(filter(None, match.groups()))
+        elif (match := re.search(r"Bitmap Index Scan on (\S+)", line)) and (
+            match.group(1) in indexes
+        ):
+            path = f"Bitmap Index Scan {match.group(1)}"
+        # SQLite: "SEARCH articles_article USING [COVERING ]INDEX x (...)",
+        # "SEARCH articles_article USING INTEGER PRIMARY KEY (...)", "SCAN ...".
+        elif match := re.search(
+            rf"^(SEARCH|SCAN) {ARTICLES}\b(?: (USING .+?))?(?: \(|$)",
+            line.strip(),
+        ):
+            path = " ".join(filter(None, match.groups()))
+        else:
+            continue
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def article_indexes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, ARTICLES))
+
+
 def _postgres_scanned(plan):
     """Add up the rows each "Seq Scan on articles_article" node read."""
     scanned = 0
@@ -199,6 +239,9 @@ def main(argv=None):
         "--summary", action="store_true", help="one line per page, no plans"
     )
     parser.add_argument("--only", metavar="TEXT", help="pages whose name has TEXT")
+    parser.add_argument(
+        "--paths", action="store_true", help="per query its scans, not its plan"
+    )
     args = parser.parse_args(argv)
     if args.load is not None and not 1 <= args.load <= 1_000_000:
         parser.error("--load must be between 1 and 1,000,000")
@@ -216,6 +259,7 @@ def main(argv=None):
     print(f"{connection.vendor}, {count:,} articles in {ARTICLES}\n")
     flagged = []
     rows = []
+    indexes = article_indexes()
     for name, path in pages():
         if args.only and args.only not in name:
             continue
@@ -227,11 +271,18 @@ def main(argv=None):
                 continue
             plan, scanned = explain(sql, params)
             scans += bool(scanned)
+            if args.paths:
+                plan = "; ".join(access_paths(plan, indexes))
             flag = (
                 f"   <-- SEQUENTIAL SCAN OF ARTICLES ({scanned:,} rows)"
                 if scanned
                 else ""
             )
+            if args.paths:
+                # Not those that only name it (articles_articleauthor, ...).
+                if plan:
+                    text.append(f"  query {n}: {plan}{flag}")
+                continue
             text.append(
                 f"  query {n} ({seconds * 1000:.2f} ms){flag}\n    {sql[:160]}...\n"
                 + "\n".join(f"      {line}" for line in plan.splitlines())
