@@ -70,6 +70,7 @@ def pages():
     from taggit.models import Tag
 
     from articles.models import Article, Author, Section
+    from articles.sitemaps import ArticleSitemap
 
     published = Article.objects.published()
     article = published.order_by("-published_at", "-pk").first()
@@ -90,6 +91,7 @@ def pages():
 
     local = timezone.localtime(day)
     deep = max(1, published.filter(section=section).count() // 20 - 1)
+    last_sitemap_page = ArticleSitemap().paginator.num_pages
     return [
         ("front page", "/"),
         ("article", article.get_absolute_url()),
@@ -112,6 +114,7 @@ def pages():
         ("sitemap index", "/sitemap.xml"),
         ("sitemap, articles", "/sitemap-articles.xml"),
         ("sitemap, articles page 2", "/sitemap-articles.xml?p=2"),
+        ("sitemap, articles, last", f"/sitemap-articles.xml?p={last_sitemap_page}"),
         ("sitemap, news", "/sitemap-news.xml"),
         ("sitemap, sections", "/sitemap-sections.xml"),
         ("sitemap, tags", "/sitemap-tags.xml"),
