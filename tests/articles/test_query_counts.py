@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from articles.pagination import ArticlePaginator
-from articles.views import TaggedArticleListView
+from articles.views import ArticleListMixin, TaggedArticleListView
 from tests.factories import (
     make_article,
     make_author,
@@ -266,3 +266,31 @@ def test_tag_page_counts_only_the_public_articles_with_the_tag(client, monkeypat
     assert last.context["paginator"].count == 5
     assert last.context["page_obj"].number == 3
     assert client.get("/tag/rabat/?page=4").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/rubriek/rubriek-a/", "/archief/", "/tag/marokko/"])
+def test_deep_pages_show_the_same_articles_in_the_same_order(
+    client, newsroom, monkeypatch, url
+):
+    newsroom(45)
+    monkeypatch.setattr(ArticleListMixin, "paginate_by", 4)
+    shallow = [
+        [a.pk for a in client.get(url, {"page": page}).context["object_list"]]
+        for page in (2, 3, 4)
+    ]
+
+    # From the second page on, ids first (a section and the archive; not tags).
+    monkeypatch.setattr(ArticlePaginator, "DEEP_OFFSET", 4)
+    with CaptureQueriesContext(connection) as queries:
+        deep = [
+            [a.pk for a in client.get(url, {"page": page}).context["object_list"]]
+            for page in (2, 3, 4)
+        ]
+
+    assert deep == shallow and all(deep)
+    listed_ids_first = any(
+        'SELECT "articles_article"."id" AS "pk" FROM' in q["sql"]
+        and "OFFSET" in q["sql"]
+        for q in queries.captured_queries
+    )
+    assert listed_ids_first == (url != "/tag/marokko/")
