@@ -11,7 +11,10 @@ class ArticlesConfig(AppConfig):
         import reversion
         from taggit.models import TaggedItem
 
-        from . import signals  # noqa: F401  (page cache invalidation)
+        from . import (
+            fulltext,
+            signals,  # noqa: F401  (page cache invalidation)
+        )
         from .workflow import ensure_newsroom_groups
 
         # Articles follow their tag links into every revision (see models.py).
@@ -19,4 +22,8 @@ class ArticlesConfig(AppConfig):
             reversion.register(TaggedItem)
         post_migrate.connect(
             ensure_newsroom_groups, sender=self, dispatch_uid="newsroom_groups"
+        )
+        # A migration that rebuilds articles_article on SQLite drops its triggers.
+        post_migrate.connect(
+            fulltext.ensure_triggers, sender=self, dispatch_uid="article_fulltext"
         )

@@ -3,9 +3,11 @@
 On PostgreSQL this is its own full-text search with the Dutch configuration (stemming:
 "datacenters" finds "datacenter"): the title weighs most (A), then the lead (B), then
 the body (C), ranked with ts_rank over the stored search_document column and its GIN
-index (migration 0008_search_document). Elsewhere (SQLite in development) a substring
-match over the same fields stands in, with a simple ranking: title hits first, then
-lead, then body.
+index (migration 0008_search_document). On SQLite it is FTS5 (the index and its
+triggers: articles/fulltext.py): every word must match, as a prefix once a Dutch
+plural ending is cut off, ranked with bm25 with the title weighing most, then the lead,
+then the body. Only an SQLite built without FTS5 falls back to a substring match over
+the same fields.
 """
 
 import html
@@ -23,19 +25,23 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Expression,
     F,
+    FloatField,
     Func,
     IntegerField,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from . import fulltext
 from .models import Article
 
 SEARCH_CONFIG = "dutch"
@@ -43,6 +49,8 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SNIPPET_CHARS = 240
 SEARCH_CANDIDATES = 500
+# bm25() weights of the FTS5 columns on SQLite: title, lead, body.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
 
 # Private-use characters mark the matches in PostgreSQL's headline; the text is then
 # escaped as a whole and only these become <mark>, so nothing else can turn into HTML.
@@ -112,6 +120,10 @@ def search_articles(query):
         return articles.none()
     if connection.vendor == "postgresql":
         return _postgres_search(articles, query)
+    if connection.vendor == "sqlite" and fulltext.is_ready(connection):
+        return _sqlite_search(articles, query)
+    # An SQLite without FTS5 (migration 0009 then made no index), or another
+    # database: substring matching, slow on a large archive but correct.
     return _fallback_search(articles, query)
 
 
@@ -199,6 +211,102 @@ def _stem(term):
     if len(term) > 4 and term.endswith("s"):
         return term[:-1]
     return term
+
+
+def fts_query(query):
+    """Return the FTS5 query for a CleanQuery: every word must occur (AND), each as a
+    prefix of its stem, so "datacenters" finds "datacenter" and "datacenters".
+
+    Each word is an FTS5 string ("..."): quotes, AND, OR, NEAR, *, ^, - or parentheses
+    typed by a reader are never FTS5 syntax. Returns "" when no word is left.
+    """
+    phrases = []
+    for term in query.terms:
+        # The tokenizer splits on what is no letter or digit ("_" too): a word of
+        # underscores alone would be an empty phrase, which FTS5 refuses.
+        if not any(char.isalnum() for char in term):
+            continue
+        stem = _stem(term).replace('"', '""')
+        phrases.append(f'"{stem}"*')
+    return " AND ".join(phrases)
+
+
+class FtsMatches(Expression):
+    """The ids of the articles whose FTS5 document matches (SQLite only)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, match):
+        super().__init__()
+        self.match = match
+
+    def as_sql(self, compiler, connection):
+        table = fulltext.TABLE
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [self.match]
+
+
+class FtsRanks(Expression):
+    """A JSON object {article id: bm25} for the candidates, lower is better (SQLite).
+
+    FTS5 computes bm25() only while it walks its matches, and only outside an
+    aggregate: the inner query scans the matches once (the LIMIT keeps SQLite from
+    merging it into the aggregate), the outer one gathers what it found. The unary
+    plus keeps the candidates out of FTS5's own plan: given "rowid IN (...)" it would
+    run the whole query again for every id, a hundred times slower for a common word.
+    Uncorrelated, this subquery runs once per search, however many rows read it.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, match, candidates):
+        super().__init__()
+        self.match = match
+        self.candidates = Subquery(candidates)
+
+    def get_source_expressions(self):
+        return [self.candidates]
+
+    def set_source_expressions(self, exprs):
+        [self.candidates] = exprs
+
+    def as_sql(self, compiler, connection):
+        table = fulltext.TABLE
+        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
+        candidates, params = compiler.compile(self.candidates)
+        return (
+            "(SELECT json_group_object(id, rank) FROM "
+            f"(SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table} "
+            f"WHERE {table} MATCH %s AND +rowid IN {candidates} "
+            f"LIMIT {SEARCH_CANDIDATES}))",
+            [self.match, *params],
+        )
+
+
+def _sqlite_search(articles, query):
+    match = fts_query(query)
+    if not match:
+        return articles.none()
+    # As on PostgreSQL: rank the newest SEARCH_CANDIDATES matches only.
+    newest = (
+        articles.filter(pk__in=FtsMatches(match))
+        .order_by("-published_at", "-pk")
+        .values("pk")[:SEARCH_CANDIDATES]
+    )
+    rank = Func(
+        FtsRanks(match, newest),
+        Concat(Value('$."'), Cast("pk", CharField()), Value('"')),
+        function="json_extract",
+        output_field=FloatField(),
+    )
+    # The candidates are published articles: filtering on that again would make
+    # SQLite walk the index of all published articles instead of looking up these.
+    return (
+        Article.objects.for_cards()
+        .defer(None)
+        .filter(pk__in=newest)
+        .annotate(rank=rank)
+        .order_by("rank", "-published_at", "-pk")
+    )
 
 
 def _fallback_search(articles, query):

@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
+from articles import fulltext, search
 from articles.models import Article
-from tests.factories import make_article
+from tests.articles.admin_forms import admin_form_data
+from tests.factories import make_article, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +20,7 @@ postgres_only = pytest.mark.skipif(
     reason="PostgreSQL full-text search (set DATABASE_URL=postgres://...)",
 )
 sqlite_only = pytest.mark.skipif(
-    connection.vendor == "postgresql", reason="the fallback for databases without FTS"
+    connection.vendor != "sqlite", reason="SQLite's FTS5 index (migration 0009)"
 )
 
 
@@ -132,13 +134,198 @@ def test_postgres_snippet_highlights_stemmed_matches_and_escapes_the_rest(client
 
 
 @sqlite_only
-def test_sqlite_fallback_ranks_title_first_and_finds_plurals(client):
-    make_article(title="Bericht", lead="", body="<p>Een datacenter erbij.</p>")
-    make_article(title="Nieuw datacenter in Tanger", lead="", body="")
+def test_sqlite_searches_its_fts5_index_title_first_and_finds_plurals(client):
+    assert fulltext.is_ready(connection)
+    now = timezone.now()
+    # Newer, but the word only in the body; "datacentrum" shares no prefix.
+    make_article(
+        title="Bericht",
+        lead="",
+        body="<p>Een datacenter erbij.</p>",
+        published_at=now - timedelta(minutes=1),
+    )
+    make_article(title="Een datacentrum", lead="", body="", published_at=now)
+    make_article(
+        title="Nieuw datacenter in Tanger",
+        lead="",
+        body="",
+        published_at=now - timedelta(days=2),
+    )
 
     response = client.get("/zoeken/", {"q": "datacenters"})
 
     assert titles(response) == ["Nieuw datacenter in Tanger", "Bericht"]
+
+
+@sqlite_only
+def test_sqlite_search_folds_case_and_diacritics_and_needs_every_word(client):
+    make_article(title="Akkoord met Mauritanië", lead="", body="<p>Over vis.</p>")
+    make_article(title="Akkoord met Senegal", lead="", body="<p>Over vis.</p>")
+
+    folded = client.get("/zoeken/", {"q": "MAURITANIE"})
+    both = client.get("/zoeken/", {"q": "akkoord mauritanie"})
+
+    assert titles(folded) == titles(both) == ["Akkoord met Mauritanië"]
+
+
+@sqlite_only
+def test_sqlite_search_ranks_title_above_lead_above_body(client):
+    now = timezone.now()
+    make_article(
+        title="Derde",
+        lead="",
+        body="<p>Over de olijfoogst.</p>",
+        published_at=now,
+    )
+    make_article(
+        title="Tweede",
+        lead="De olijfoogst valt mee.",
+        body="",
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(
+        title="Olijfoogst valt mee",
+        lead="",
+        body="",
+        published_at=now - timedelta(hours=2),
+    )
+
+    response = client.get("/zoeken/", {"q": "olijfoogst"})
+
+    assert titles(response) == ["Olijfoogst valt mee", "Tweede", "Derde"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"olijven',
+        'olijven"',
+        "olijven AND",
+        "OR olijven",
+        "NOT olijven",
+        "olijven NEAR(oogst van, 2)",
+        "NEAR olijven",
+        "olijven*",
+        "*olijven",
+        "^olijven",
+        "(olijven",
+        "olijven)",
+        "olijven:",
+        "{}: olijven",
+        "- olijven",
+        "olijven -",
+        "__ olijven",
+        "+olijven",
+    ],
+)
+def test_query_syntax_typed_by_a_reader_is_just_words(client, query):
+    # Every word must match: the words of FTS5's syntax are in the text too.
+    make_article(title="Oogst van olijven: and, or, not, near", lead="", body="")
+    make_article(title="Iets anders", lead="", body="")
+
+    response = client.get("/zoeken/", {"q": query})
+
+    assert response.status_code == 200
+    if connection.vendor == "sqlite":
+        # PostgreSQL's websearch syntax has its own meaning for "-" and quotes.
+        assert titles(response) == ["Oogst van olijven: and, or, not, near"]
+
+
+@pytest.mark.parametrize("query", ["-", "AND", "OR", "NEAR", '"', "*", "^", "()"])
+def test_lone_operators_are_answered(client, query):
+    make_article(title="AND OR NEAR in een titel")
+
+    response = client.get("/zoeken/", {"q": query})
+
+    assert response.status_code == 200
+
+
+def test_fts_query_quotes_every_word_and_stems_it():
+    query = search.clean_query('Datacenters "OR" NEAR(x* ^y) -')
+
+    assert search.fts_query(query) == ('"datacenter"* AND "or"* AND "near"*')
+    assert search.fts_query(search.clean_query("__ -")) == ""
+
+
+def test_unpublished_expired_and_killed_articles_are_never_found(client):
+    now = timezone.now()
+    found = make_article(title="Zichtbaar: sardines")
+    make_article(title="Concept: sardines", status=Article.Status.DRAFT)
+    make_article(title="Review: sardines", status=Article.Status.REVIEW)
+    make_article(title="Later: sardines", published_at=now + timedelta(hours=1))
+    make_article(
+        title="Verlopen: sardines",
+        published_at=now - timedelta(days=2),
+        expires_at=now - timedelta(days=1),
+    )
+    make_article(title="Ingetrokken: sardines", status=Article.Status.KILLED)
+
+    response = client.get("/zoeken/", {"q": "sardines"})
+
+    assert titles(response) == [found.title]
+
+
+def test_an_article_edited_in_the_admin_is_found_by_its_new_words(client):
+    article = make_article(
+        title="Oude kop over tomaten", lead="Tomaten uit Agadir.", body="<p>Oud.</p>"
+    )
+    client.force_login(make_member("omar", "eindredacteur"))
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url)
+    form = admin_form_data(
+        page,
+        title="Nieuwe kop over aardbeien",
+        lead="Aardbeien uit Larache.",
+        body="<p>Nieuw: de aardbeienoogst.</p>",
+        change_kind="minor",
+    )
+
+    response = client.post(url, form)
+    client.logout()
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert titles(client.get("/zoeken/", {"q": "aardbeien larache"})) == [
+        "Nieuwe kop over aardbeien"
+    ]
+    assert titles(client.get("/zoeken/", {"q": "aardbeienoogst"})) == [
+        "Nieuwe kop over aardbeien"
+    ]
+    assert titles(client.get("/zoeken/", {"q": "tomaten"})) == []
+    assert titles(client.get("/zoeken/", {"q": "agadir"})) == []
+
+
+def test_a_deleted_article_is_no_longer_found(client):
+    kept = make_article(title="Vijgen uit de Rif")
+    make_article(title="Vijgen uit de Souss").delete()
+
+    assert titles(client.get("/zoeken/", {"q": "vijgen"})) == [kept.title]
+
+
+def test_a_workflow_change_keeps_the_article_findable(client):
+    article = make_article(title="Dadels uit Erfoud")
+    article.status = Article.Status.KILLED
+    article.save()
+    assert titles(client.get("/zoeken/", {"q": "dadels"})) == []
+
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert titles(client.get("/zoeken/", {"q": "dadels"})) == ["Dadels uit Erfoud"]
+
+
+def test_the_count_of_many_results_stays_capped(client, settings):
+    # One page past the paginator's look-ahead (ArticlePaginator.LOOK_AHEAD).
+    cap = 11 * settings.NEWSROOM_PAGE_SIZE
+    now = timezone.now()
+    for n in range(cap + 5):
+        make_article(title=f"Granaatappel {n}", published_at=now - timedelta(minutes=n))
+
+    response = client.get("/zoeken/", {"q": "granaatappels"})
+    paginator = response.context["paginator"]
+
+    assert response.status_code == 200
+    assert paginator.truncated
+    assert paginator.count == cap
+    assert len(response.context["object_list"]) == settings.NEWSROOM_PAGE_SIZE
 
 
 def test_snippet_marks_the_terms_and_escapes_everything_else(client):
@@ -315,3 +502,32 @@ def test_header_has_a_search_form_on_every_page(client):
     assert 'action="/zoeken/" method="get"' in html
     assert 'name="q"' in html
     assert "csrfmiddlewaretoken" not in html
+
+
+@sqlite_only
+def test_sqlite_without_fts5_falls_back_to_substrings(client, monkeypatch):
+    monkeypatch.setattr(search.fulltext, "is_ready", lambda connection: False)
+    make_article(title="Bericht", lead="", body="<p>Een AI-datacenter erbij.</p>")
+    make_article(title="Nieuw datacenter in Tanger", lead="", body="")
+
+    response = client.get("/zoeken/", {"q": "datacenters"})
+
+    assert titles(response) == ["Nieuw datacenter in Tanger", "Bericht"]
+
+
+@sqlite_only
+def test_triggers_a_table_rebuild_dropped_are_restored_after_migrate(client):
+    article = make_article(title="Amandelen uit Tafraout")
+    with connection.cursor() as cursor:
+        for name in fulltext.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    article.title = "Walnoten uit Tafraout"
+    article.save()  # not indexed: no triggers
+
+    fulltext.ensure_triggers(using=connection.alias)  # post_migrate
+    make_article(title="Amandelen uit Tiznit")
+
+    assert titles(client.get("/zoeken/", {"q": "walnoten"})) == [article.title]
+    assert titles(client.get("/zoeken/", {"q": "amandelen"})) == [
+        "Amandelen uit Tiznit"
+    ]
