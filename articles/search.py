@@ -332,8 +332,28 @@ def _fallback_search(articles, query):
     )
 
 
+class _FoldTable(dict):
+    """str.translate() table that drops a letter's diacritics: "ë" becomes "e"."""
+
+    def __missing__(self, code):
+        char = chr(code)
+        base, *marks = unicodedata.normalize("NFD", char)
+        folded = base if marks and all(map(unicodedata.combining, marks)) else char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _fold(text):
+    """Return text without diacritics, as the FTS5 tokenizer folds it, one character
+    for one: a match's position in it is its position in text."""
+    return text.translate(_FOLD)
+
+
 def _term_pattern(query):
-    stems = sorted({_stem(term) for term in query.terms}, key=len, reverse=True)
+    stems = sorted({_fold(_stem(term)) for term in query.terms}, key=len, reverse=True)
     if not stems:
         return None
     # A word that starts with a term counts: "datacenter" marks "datacenters" too.
@@ -347,9 +367,9 @@ def _mark(text, pattern):
     if pattern is None:
         return escape(text)
     parts, last = [], 0
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(_fold(text)):
         parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group())}</mark>")
+        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
         last = match.end()
     parts.append(escape(text[last:]))
     return "".join(parts)
@@ -389,7 +409,7 @@ def _python_snippet(article, query):
     body = html.unescape(strip_tags(article.body))
     text = _SPACE.sub(" ", f"{article.lead} {body}").strip()
     pattern = _term_pattern(query)
-    first = pattern.search(text) if pattern else None
+    first = pattern.search(_fold(text)) if pattern else None
     start = 0
     if first and first.start() > SNIPPET_CHARS // 3:
         start = text.rfind(" ", 0, first.start() - SNIPPET_CHARS // 4) + 1

@@ -166,6 +166,7 @@ def test_sqlite_search_folds_case_and_diacritics_and_needs_every_word(client):
     both = client.get("/zoeken/", {"q": "akkoord mauritanie"})
 
     assert titles(folded) == titles(both) == ["Akkoord met Mauritanië"]
+    assert "Akkoord met <mark>Mauritanië</mark>" in folded.content.decode()
 
 
 @sqlite_only
