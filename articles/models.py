@@ -309,9 +309,10 @@ class ArticleQuerySet(models.QuerySet):
         queries."""
         return self.published().for_cards()
 
-    def for_cards(self):
+    def for_cards(self, *, section=True):
         """Return the articles with what a list card shows (section and lead image,
-        in the same query), without filtering them.
+        in the same query), without filtering them. section=False leaves the
+        section out, for a caller that has the sections at hand already.
 
         Cards show no bylines or tags: prefetching them cost two queries and, per
         article, two querysets that Django builds to hold the results; about a
@@ -319,7 +320,8 @@ class ArticleQuerySet(models.QuerySet):
         Nor do they show the body, the longest column by far, or the workflow's
         columns (each date one more conversion per row).
         """
-        return self.select_related("section", "lead_image").defer(*CARD_DEFERRED)
+        related = ("section", "lead_image") if section else ("lead_image",)
+        return self.select_related(*related).defer(*CARD_DEFERRED)
 
     def with_credits(self):
         """Prefetch the bylines (with their authors) and the tags, in two queries,

@@ -77,7 +77,9 @@ class FrontPageView(generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listing = Article.objects.for_listing()
+        # Without their sections: the section menu below has them all, and every
+        # card gets its section from there (no join, no copy per card).
+        listing = Article.objects.published().for_cards(section=False)
         latest = list(listing[: LATEST_ON_FRONT + 1])
         lead = next((a for a in latest if a.featured), None)
         if lead is None:
@@ -106,14 +108,19 @@ class FrontPageView(generic.TemplateView):
         in_blocks = Q(pk__in=[])
         for section in sections_menu:
             in_section = Q(
-                section=section, status=Article.Status.PUBLISHED, published_at__lte=now
+                section_id=section.pk,
+                status=Article.Status.PUBLISHED,
+                published_at__lte=now,
             )
             if section.cutoff is not None:  # else fewer articles than that: all
                 in_section &= Q(published_at__gte=section.cutoff)
             in_blocks |= in_section
-        candidates = Article.objects.filter(in_blocks).for_cards()
+        candidates = list(Article.objects.filter(in_blocks).for_cards(section=False))
+        section_by_pk = {section.pk: section for section in sections_menu}
+        for article in [*latest, *candidates, *([lead] if lead else [])]:
+            article.section = section_by_pk.get(article.section_id)
         if lead is not None:
-            candidates = candidates.exclude(pk=lead.pk)
+            candidates = [article for article in candidates if article.pk != lead.pk]
         by_section = {}
         for article in candidates:
             block = by_section.setdefault(article.section_id, [])
@@ -125,7 +132,10 @@ class FrontPageView(generic.TemplateView):
             for section in sections_menu
             if section.pk in by_section
         ]
-        context.update(lead=lead, latest=latest, sections=sections)
+        # The header's menu lists the same sections: no query of its own.
+        context.update(
+            lead=lead, latest=latest, sections=sections, nav_sections=sections_menu
+        )
         return context
 
 

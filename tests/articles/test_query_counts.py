@@ -117,9 +117,9 @@ def test_page_queries_do_not_grow_with_articles(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # Ticker, lead and latest, sections with their cut-offs, section blocks,
-        # the menu's sections.
-        ("/", 5),
+        # Ticker, lead and latest, sections with their cut-offs (also the menu),
+        # section blocks.
+        ("/", 4),
         # Ticker, article (with section and image), bylines with authors, tags,
         # related (one range, tags counted per candidate), menu. The update log
         # only for an article that had a public update.
