@@ -2,8 +2,9 @@
 
 The embedded default (no variables set) is SQLite in ``var/``, a file cache next to the
 database that every worker process shares, and media files in ``var/media``.
-Production sets ``DJANGO_DEBUG=0`` plus the variables documented in README.md and
-docs/deploy.md.
+``manage.py`` with neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set runs with the local
+development settings (a bare checkout). Production sets ``DJANGO_DEBUG=0`` plus the
+variables documented in README.md and docs/deploy.md.
 """
 
 import hashlib
@@ -55,7 +56,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number.") from None
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# A bare checkout: manage.py run with neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set,
+# as in a developer's first `manage.py check` or `makemigrations`. It gets the local
+# development settings. A deployment sets DJANGO_SECRET_KEY, and gunicorn or any other
+# WSGI server never counts as a bare checkout: without a key they refuse to start.
+BARE_CHECKOUT = (
+    Path(sys.argv[0]).name == "manage.py"
+    and not env("DJANGO_DEBUG")
+    and not env("DJANGO_SECRET_KEY")
+)
+DEBUG = env_bool("DJANGO_DEBUG", default=BARE_CHECKOUT)
 TESTING = "pytest" in sys.modules or "test" in sys.argv[1:2]
 
 _INSECURE_KEY = "django-insecure-newsroom-development-key-do-not-use-in-production"

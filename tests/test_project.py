@@ -81,6 +81,27 @@ def test_settings_import_fails_loudly_without_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_a_bare_checkout_runs_management_commands_but_serves_nothing(tmp_path):
+    # Neither DJANGO_DEBUG nor DJANGO_SECRET_KEY: a developer's first commands work.
+    check = run_python(["manage.py", "check"], tmp_path)
+    migrations = run_python(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], tmp_path
+    )
+    # A WSGI server loads the settings outside manage.py: it still refuses.
+    served = run_python(
+        ["-c", "from newsroom.wsgi import application"],
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+    )
+
+    assert check.returncode == 0, check.stderr
+    assert "System check identified no issues" in check.stdout
+    assert migrations.returncode == 0, migrations.stderr
+    assert "No changes detected" in migrations.stdout
+    assert served.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in served.stderr
+
+
 def test_starts_in_debug_without_secret_key(tmp_path):
     result = run_python(["manage.py", "check"], tmp_path, DJANGO_DEBUG="1")
 
