@@ -61,7 +61,7 @@ def ticker_link(user, article):
             or user.has_perm("ticker.change_tickeritem")
         ):
             return None
-        when = _short_when(item.published_at)
+        when = short_when(item.published_at)
         if item.published_at > timezone.now():
             label = _("Ingepland in de ticker: %(when)s") % {"when": when}
         else:
@@ -72,7 +72,7 @@ def ticker_link(user, article):
         return None
     if article.is_scheduled:
         label = _("Naar de ticker (ingepland: %(when)s)") % {
-            "when": _short_when(article.published_at)
+            "when": short_when(article.published_at)
         }
     elif article.is_published():
         label = _("Naar de ticker")
@@ -84,7 +84,7 @@ def ticker_link(user, article):
     return TickerLink(url, label, "push")
 
 
-def _short_when(moment):
+def short_when(moment):
     """Return "17:07" for today, else "28-11 17:07" (with the year if not this one)."""
     local, today = timezone.localtime(moment), timezone.localdate()
     if local.date() == today:

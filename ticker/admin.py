@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 
-from .actions import headline_for
+from .actions import headline_for, short_when
 from .live import invalidate
 from .models import TickerItem
 
@@ -211,7 +211,7 @@ class TickerItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tijd"), ordering="published_at")
     def shown_time(self, obj):
-        return _short(obj.published_at)
+        return short_when(obj.published_at)
 
     @admin.display(description=_("wat lezers zien"))
     def reader_state(self, obj):
@@ -223,9 +223,9 @@ class TickerItemAdmin(admin.ModelAdmin):
             else:
                 state, label = "archived", _("alleen in het archief")
         elif state == TickerItem.State.SCHEDULED:
-            label = _("ingepland: %(when)s") % {"when": _short(obj.published_at)}
+            label = _("ingepland: %(when)s") % {"when": short_when(obj.published_at)}
         elif state == TickerItem.State.EXPIRED:
-            label = _("verlopen: %(when)s") % {"when": _short(obj.expires_at)}
+            label = _("verlopen: %(when)s") % {"when": short_when(obj.expires_at)}
         return format_html(
             '<span class="ticker-state ticker-state--{}">{}</span>', state, label
         )
@@ -327,13 +327,3 @@ class TickerItemAdmin(admin.ModelAdmin):
             change_message=[{"changed": {"fields": names}}],
         )
         return len(items)
-
-
-def _short(moment):
-    """Return "17:07" for today, else "28-11 17:07" (with the year if not this one)."""
-    local, today = timezone.localtime(moment), timezone.localdate()
-    if local.date() == today:
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return local.strftime("%d-%m %H:%M")
-    return local.strftime("%d-%m-%Y %H:%M")
