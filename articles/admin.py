@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from ticker.actions import push_to_ticker, ticker_link
 
-from . import workflow
+from . import related, workflow
 from .image_admin import admin_thumbnail, lead_image_preview
 from .models import (
     Article,
@@ -659,6 +659,12 @@ class ArticleAdmin(VersionAdmin):
             workflow.remember_old_slug(obj, old_slug)
         request._article_workflow_notes = notes
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Now that the tags are stored too: rank the related articles once per save,
+        # not on every page view.
+        related.refresh(form.instance)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
@@ -777,6 +783,7 @@ class ArticleAdmin(VersionAdmin):
                 refused += 1
                 continue
             article.save()
+            related.refresh(article)
             done += 1
         for article in not_publishable:
             self.message_user(

@@ -277,6 +277,7 @@ def public_q(prefix="", now=None):
 # Article columns no list card, feed or search result shows.
 CARD_DEFERRED = (
     "body",
+    "related_ids",
     "kill_reason",
     "killed_at",
     "version",
@@ -462,6 +463,16 @@ class Article(models.Model):
         help_text=_(
             "Telt elke opslag; zo ziet het beheer dat iemand anders ook "
             "heeft opgeslagen."
+        ),
+    )
+    related_ids = models.JSONField(
+        _("gerelateerde artikelen"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Ids van verwante artikelen, beste eerst, berekend bij het opslaan "
+            "(articles/related.py). Leeg: nog niet berekend."
         ),
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
@@ -670,7 +681,9 @@ class ArticleAuthor(models.Model):
 # Every save of an article keeps a revision with its bylines and tags. The counter
 # `version` is kept too, so a revision can be matched to the state an editor opened.
 reversion.register(
-    Article, follow=["bylines", "tagged_items"], exclude=["tags", "authors"]
+    Article,
+    follow=["bylines", "tagged_items"],
+    exclude=["tags", "authors", "related_ids"],
 )
 reversion.register(ArticleAuthor)
 

@@ -1,9 +1,6 @@
-from datetime import UTC, datetime
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +11,7 @@ from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from . import search
+from . import related, search
 from .html import sanitize_html
 from .models import (
     Article,
@@ -27,11 +24,6 @@ from .pagination import ArticlePaginator, page_hint
 
 LATEST_ON_FRONT = 10
 PER_SECTION_ON_FRONT = 4
-RELATED_ARTICLES = 4
-RELATED_WINDOW = 200
-# Before any article: the window's lower end when there are fewer than
-# RELATED_WINDOW older ones.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class ArticleListMixin:
@@ -314,58 +306,9 @@ class ArticleDetailView(generic.DetailView):
         return context
 
     def get_related(self, article):
-        """Return published articles from around the same time that share the most
-        tags, then ones from the same section.
-
-        The candidates are the RELATED_WINDOW articles published just before it and
-        just after it: one range of the publication index, so the ranking never
-        touches the whole archive (a popular tag has tens of thousands of articles).
-        """
-        tag_ids = [tag.pk for tag in article.tag_list]
-        moment = article.published_at or timezone.now()
-        published = Article.objects.published()
-        nth_before = (
-            bounded_first(published, published_at__lte=moment)
-            .order_by("-published_at", "-pk")
-            .values("published_at")[RELATED_WINDOW - 1 : RELATED_WINDOW]
-        )
-        nth_after = (
-            published.filter(published_at__gt=moment)
-            .order_by("published_at", "pk")
-            .values("published_at")[RELATED_WINDOW - 1 : RELATED_WINDOW]
-        )
-        window = bounded_first(
-            published,
-            published_at__lte=Coalesce(Subquery(nth_after), Value(timezone.now())),
-            published_at__gte=Coalesce(Subquery(nth_before), Value(EARLIEST)),
-        )
-        # Counted per candidate in a subquery on taggit's unique index, not by
-        # joining and grouping every tag of every candidate.
-        shared_tags = Coalesce(
-            Subquery(
-                TaggedItem.objects.filter(
-                    content_type=ContentType.objects.get_for_model(Article),
-                    object_id=OuterRef("pk"),
-                    tag_id__in=tag_ids,
-                )
-                .order_by()
-                .values("object_id")
-                .annotate(shared=Count("*"))
-                .values("shared")
-            ),
-            0,
-        )
-        relevant = Q(shared_tags__gt=0)
-        if article.section_id:
-            relevant |= Q(section_id=article.section_id)
-        related = (
-            window.exclude(pk=article.pk)
-            .annotate(shared_tags=shared_tags)
-            .filter(relevant)
-            .order_by("-shared_tags", "-published_at", "-pk")
-            .for_cards()
-        )
-        return related[:RELATED_ARTICLES]
+        """Return the related articles stored at the last save that are public now
+        (see articles/related.py)."""
+        return related.for_page(article)
 
 
 class SearchView(ArticleListMixin, generic.ListView):
