@@ -1,10 +1,12 @@
 """Public pages run a fixed number of queries, however many articles there are, and
 none of them counts or sorts the whole archive."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -121,8 +123,9 @@ def test_page_queries_do_not_grow_with_articles(
         # section blocks.
         ("/", 4),
         # Ticker, article (with section and image), bylines with authors, tags,
-        # related (one range, tags counted per candidate), menu. The update log
-        # only for an article that had a public update.
+        # related (never stored here: ranked live, one range with the tags counted
+        # per candidate), menu. The update log only for an article that had a
+        # public update.
         ("/artikel/hoofdartikel/", 6),
         # Section, capped count, page, ticker, menu.
         ("/rubriek/rubriek-a/", 5),
@@ -136,6 +139,17 @@ def test_page_query_budget(client, newsroom, url, expected):
     newsroom(30)
 
     assert len(queries_for(client, url)) == expected
+
+
+def test_article_page_with_stored_related_articles_keeps_its_budget(client, newsroom):
+    newsroom(30)
+    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+
+    queries = queries_for(client, "/artikel/hoofdartikel/")
+
+    # The same six, the related articles now the stored ids that are public.
+    assert len(queries) == 6
+    assert not any("COUNT(" in sql.upper() for sql in queries)
 
 
 @pytest.mark.parametrize(
