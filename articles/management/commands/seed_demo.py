@@ -11,6 +11,10 @@ bulk inserts in batches: no save() per row and no signals, so the ticker cache a
 page cache are invalidated explicitly at the end. Everything happens in one
 transaction: an interrupted run writes nothing.
 
+Each article's related list (Article.related_ids) is ranked in Python as the articles
+are generated, among the articles of this run: after a second run, or with real
+articles next to the demo ones, `manage.py refresh_related --all` ranks across all.
+
 Demo rows are marked so that --flush-demo finds them and nothing else: articles and
 ticker items are created by the inactive user "demo-data"; demo authors, sections and
 tags have slugs that start with "demo-". Sections and tags that already exist with the
@@ -22,6 +26,7 @@ import importlib.util
 import itertools
 import random
 import time
+from collections import deque
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -33,7 +38,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import demo
+from articles import demo, related
 from articles.models import Article, ArticleAuthor, Author, Section
 from ticker import live as ticker_live
 from ticker.models import TickerItem
@@ -305,10 +310,9 @@ class DemoLoader:
     # Articles
 
     def create_articles(self, count):
-        """Create count articles, newest first; return (published_at, pk) of the
-        public ones, oldest first."""
+        """Create count articles, oldest first, with their related articles; return
+        (published_at, pk) of the public ones, oldest first."""
         rng = self.rng
-        content_type = ContentType.objects.get_for_model(Article)
         # A few popular tags and a long tail, as on a real site.
         tag_weights = list(
             itertools.accumulate(
@@ -316,33 +320,73 @@ class DemoLoader:
             )
         )
         serial = Article.objects.filter(created_by=self.user).count()
+        # The times are drawn from now backwards, then written oldest first: ids
+        # grow with publication time, as in a real archive.
         moment = self.now - timedelta(minutes=rng.uniform(1, 10))
-        public = []
-        for start in range(0, count, BATCH):
-            batch = []
-            for _ in range(min(BATCH, count - start)):
-                serial += 1
-                moment -= timedelta(minutes=rng.expovariate(1 / ARTICLE_GAP_MINUTES))
-                batch.append(self.article(serial, moment))
-            self.unique_slugs(batch)
-            insert_objects(Article, batch)
-            bylines, tagged = [], []
-            for article in batch:
-                bylines.extend(self.bylines(article))
-                tagged.extend(
-                    (content_type.pk, article.pk, self.tags[index].pk)
-                    for index in self.tag_indexes(tag_weights)
-                )
-                if article.is_published():
-                    public.append((article.published_at, article.pk))
-            insert_rows(ArticleAuthor, ["article", "author", "role", "order"], bylines)
-            insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
-            self.loaded.articles += len(batch)
-            self.loaded.bylines += len(bylines)
-            self.loaded.tagged += len(tagged)
-            self.step(len(batch), "articles")
-        public.sort()
-        return public
+        moments = []
+        for _ in range(count):
+            moment -= timedelta(minutes=rng.expovariate(1 / ARTICLE_GAP_MINUTES))
+            moments.append(moment)
+        moments.reverse()
+        ids = iter(reserve_ids(Article, count))
+        # An article's related list needs the related.WINDOW candidates published
+        # after it, so it waits for those. Drafts and scheduled articles are ranked
+        # around now, at the end; scheduled ones are no candidates here (the site's
+        # own ranking takes them in, and shows them once they are due).
+        window = demo.RelatedWindow(window=related.WINDOW, keep=related.RELATED_STORED)
+        waiting, ready, later = deque(), [], []
+        self.public = []
+        for moment in moments:
+            serial += 1
+            article = self.article(serial, moment)
+            article.pk = next(ids)
+            tags = [self.tags[index].pk for index in self.tag_indexes(tag_weights)]
+            entry = (article, tags)
+            if article.published_at is None or article.published_at > self.now:
+                later.append(entry)
+                continue
+            own = None
+            if article.status == Article.Status.PUBLISHED and not (
+                article.expires_at and article.expires_at <= self.now
+            ):
+                own = window.add(article.pk, article.section_id, tags)
+            waiting.append((entry, len(window), own))
+            while waiting and window.complete(waiting[0][1]):
+                self.rank(window, *waiting.popleft(), ready)
+            if len(ready) >= BATCH:
+                self.write_articles(ready)
+                ready = []
+        for queued in waiting:
+            self.rank(window, *queued, ready)
+        for entry in later:
+            self.rank(window, entry, len(window), None, ready)
+        for start in range(0, len(ready), BATCH):
+            self.write_articles(ready[start : start + BATCH])
+        self.public.sort()
+        return self.public
+
+    def rank(self, window, entry, position, own, ready):
+        article, tags = entry
+        article.related_ids = window.rank(position, article.section_id, tags, own=own)
+        ready.append(entry)
+
+    def write_articles(self, entries):
+        content_type = ContentType.objects.get_for_model(Article)
+        batch = [article for article, _tags in entries]
+        self.unique_slugs(batch)
+        insert_objects(Article, batch)
+        bylines, tagged = [], []
+        for article, tags in entries:
+            bylines.extend(self.bylines(article))
+            tagged.extend((content_type.pk, article.pk, tag) for tag in tags)
+            if article.is_published():
+                self.public.append((article.published_at, article.pk))
+        insert_rows(ArticleAuthor, ["article", "author", "role", "order"], bylines)
+        insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
+        self.loaded.articles += len(batch)
+        self.loaded.bylines += len(bylines)
+        self.loaded.tagged += len(tagged)
+        self.step(len(batch), "articles")
 
     def article(self, serial, moment):
         rng = self.rng
@@ -417,10 +461,16 @@ class DemoLoader:
         ]
 
     def tag_indexes(self, weights):
-        picks = self.rng.choices(
-            range(len(self.tags)), cum_weights=weights, k=self.rng.randint(2, 6)
-        )
-        return sorted(set(picks))
+        # Two to six different tags: a popular one drawn twice is drawn again.
+        wanted = self.rng.randint(2, 6)
+        picks = set()
+        while len(picks) < wanted:
+            picks.update(
+                self.rng.choices(
+                    range(len(self.tags)), cum_weights=weights, k=wanted - len(picks)
+                )
+            )
+        return sorted(picks)
 
     # Ticker
 
@@ -477,34 +527,54 @@ def analyze(*models):
             pass
 
 
-def insert_objects(model, objs):
-    """Insert unsaved model instances and set their primary keys.
+def reserve_ids(model, count):
+    """Return count unused primary keys for model, in ascending order.
 
-    bulk_create() everywhere but on PostgreSQL, where COPY is several times faster:
-    the ids come from the table's own sequence first, then the rows go in one COPY.
+    Ids known before the rows are written, so that an article's related list can
+    name articles written after it. Never an id a deleted row had: on SQLite the
+    table's AUTOINCREMENT counter is read too, on PostgreSQL its sequence hands them
+    out.
     """
     connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs)
-        return
     meta = model._meta
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-            "FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        top = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table]
+            )
+            row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+    return range(top + 1, top + 1 + count)
+
+
+def insert_objects(model, objs):
+    """Insert unsaved model instances, their primary keys set first (reserve_ids()).
+
+    The values go in as insert_rows() writes them: COPY on PostgreSQL, several times
+    faster than INSERT there, and multi-row INSERTs elsewhere, without bulk_create()'s
+    SQL compiler, which took a sixth of a load preparing every value of every row.
+    """
+    connection = connections[router.db_for_write(model)]
+    if any(obj.pk is None for obj in objs):
+        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
             obj.pk = pk
-    fields = meta.concrete_fields
-    rows = (
+    fields = model._meta.concrete_fields
+    rows = [
         [
             field.get_db_prep_save(field.pre_save(obj, True), connection)
             for field in fields
         ]
         for obj in objs
-    )
-    _copy(connection, model, [field.column for field in fields], rows)
+    ]
+    _insert(connection, model, fields, rows)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -515,11 +585,16 @@ def insert_rows(model, field_names, rows):
 
     For the link tables (bylines, tags): several rows per article, where building a
     model instance per row costs more than the insert itself. The values are ids and
-    short strings that need no conversion. COPY on PostgreSQL, elsewhere multi-row
-    INSERTs (one statement per row is what makes a database slow here).
+    short strings that need no conversion.
     """
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in field_names]
+    _insert(connection, model, fields, rows)
+
+
+def _insert(connection, model, fields, rows):
+    # COPY on PostgreSQL, elsewhere multi-row INSERTs (one statement per row is what
+    # makes a database slow here).
     columns = [field.column for field in fields]
     if connection.vendor == "postgresql":
         _copy(connection, model, columns, rows)
