@@ -28,7 +28,6 @@ from django.db.models import (
     CharField,
     Expression,
     F,
-    FloatField,
     Func,
     IntegerField,
     Q,
@@ -250,16 +249,30 @@ cutoff(published_at) AS MATERIALIZED (
         WHEN count(*) = {candidates} THEN min(published_at)
         ELSE '0001-01-01 00:00:00' END FROM top
 ),
-late(id, published_at) AS MATERIALIZED ({public_late})
-SELECT id FROM (
-    SELECT id, published_at FROM top
-    UNION ALL
-    SELECT id, published_at FROM late WHERE id IN (
-        SELECT rowid FROM {table} WHERE {table} MATCH %s
-        AND rowid >= (SELECT min(id) FROM late) AND rowid < (SELECT id FROM below)
+late(id, published_at) AS MATERIALIZED ({public_late}),
+late_ranked(id, rank) AS MATERIALIZED (
+    SELECT rowid, bm25({table}, {weights}) FROM {table}
+    WHERE EXISTS (SELECT 1 FROM late) AND {table} MATCH %s
+    AND rowid >= (SELECT min(id) FROM late) AND rowid < (SELECT id FROM below)
+    AND +rowid IN (SELECT id FROM late)
+),
+candidate(id, published_at) AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT id, published_at FROM top
+        UNION ALL
+        SELECT id, published_at FROM late WHERE id IN (SELECT id FROM late_ranked)
     )
+    ORDER BY published_at DESC, id DESC LIMIT {candidates}
+),
+top_ranked(id, rank) AS MATERIALIZED (
+    SELECT rowid, bm25({table}, {weights}) FROM {table}
+    WHERE EXISTS (SELECT 1 FROM top) AND {table} MATCH %s
+    AND rowid >= (SELECT min(id) FROM top) AND +rowid IN (SELECT id FROM candidate)
 )
-ORDER BY published_at DESC, id DESC LIMIT {candidates}
+SELECT candidate.id FROM candidate
+JOIN (SELECT * FROM top_ranked UNION ALL SELECT * FROM late_ranked) AS ranked
+ON ranked.id = candidate.id
+ORDER BY ranked.rank, candidate.published_at DESC, candidate.id DESC
 """
 
 
@@ -307,42 +320,11 @@ def _sqlite_candidates(articles, match):
         candidates=int(SEARCH_CANDIDATES),
         public_pool=public_pool,
         public_late=public_late,
+        weights=", ".join(str(weight) for weight in FTS_WEIGHTS),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *pool_params, *late_params, match])
+        cursor.execute(sql, [match, *pool_params, *late_params, match, match])
         return [pk for (pk,) in cursor.fetchall()]
-
-
-class FtsRanks(Expression):
-    """A JSON object {article id: bm25} for the candidates, lower is better (SQLite).
-
-    FTS5 computes bm25() only while it walks its matches, and only outside an
-    aggregate: the inner query scans the matches once (the LIMIT keeps SQLite from
-    merging it into the aggregate), the outer one gathers what it found. The unary
-    plus keeps the candidates out of FTS5's own plan: given "rowid IN (...)" it would
-    run the whole query again for every id, a hundred times slower for a common word.
-    The walk starts at the lowest candidate (a rowid bound FTS5 does use), so it reads
-    the candidates' part of the doclist, not all of it.
-    """
-
-    output_field = TextField()
-
-    def __init__(self, match, candidates):
-        super().__init__()
-        self.match = match
-        self.candidates = candidates
-
-    def as_sql(self, compiler, connection):
-        table = fulltext.TABLE
-        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
-        ids = ", ".join(["%s"] * len(self.candidates))
-        return (
-            "(SELECT json_group_object(id, rank) FROM "
-            f"(SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table} "
-            f"WHERE {table} MATCH %s AND rowid >= %s AND +rowid IN ({ids}) "
-            f"LIMIT {len(self.candidates)}))",
-            [self.match, min(self.candidates), *self.candidates],
-        )
 
 
 def _sqlite_search(articles, query):
@@ -350,23 +332,26 @@ def _sqlite_search(articles, query):
     if not match:
         return articles.none()
     # As on PostgreSQL: rank the newest SEARCH_CANDIDATES matches only.
-    candidates = _sqlite_candidates(articles, match)
-    if not candidates:
+    ranked = _sqlite_candidates(articles, match)
+    if not ranked:
         return articles.none()
+    # Each article's place in the ranking: found in a string of the ids, so that
+    # SQLite does not sort SEARCH_CANDIDATES whole rows by a value per row.
+    places = f",{','.join(map(str, ranked))},"
     rank = Func(
-        FtsRanks(match, candidates),
-        Concat(Value('$."'), Cast("pk", CharField()), Value('"')),
-        function="json_extract",
-        output_field=FloatField(),
+        Value(places),
+        Concat(Value(","), Cast("pk", CharField()), Value(",")),
+        function="instr",
+        output_field=IntegerField(),
     )
     # The candidates are published articles: filtering on that again would make
     # SQLite walk the index of all published articles instead of looking up these.
     return (
         Article.objects.for_cards()
         .defer(None)
-        .filter(pk__in=candidates)
+        .filter(pk__in=ranked)
         .annotate(rank=rank)
-        .order_by("rank", "-published_at", "-pk")
+        .order_by("rank")
     )
 
 
