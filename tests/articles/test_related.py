@@ -237,3 +237,25 @@ def test_import_seeds_stores_the_list_of_the_imported_article(tmp_path, settings
     imported = Article.objects.exclude(pk=earlier.pk).get()
     assert stored(imported) == [earlier.pk]
     assert stored(earlier) == [imported.pk]
+
+
+def test_refresh_related_ranks_as_the_site_does():
+    now = timezone.now()
+    sections = [make_section(name=name) for name in ("Politiek", "Sport", "Cultuur")]
+    tags = ["rabat", "water", "energie", "voetbal", "film"]
+    for n in range(40):
+        status = [Status.PUBLISHED] * 6 + [Status.DRAFT, Status.KILLED]
+        make_article(
+            section=sections[n % 3] if n % 7 else None,
+            tags=[tags[n % 5], tags[(n * 3) % 5]] if n % 4 else [],
+            status=status[n % 8],
+            published_at=None if n % 8 == 6 else now - timedelta(hours=n - 3),
+            expires_at=now - timedelta(minutes=5) if n % 9 == 4 else None,
+        )
+
+    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+
+    articles = list(Article.objects.all())
+    assert sum(bool(article.related_ids) for article in articles) > 30
+    for article in articles:
+        assert article.related_ids == related.compute(article), article.title

@@ -5,20 +5,31 @@
 
 Saving an article stores its list (articles/related.py); rows written around save()
 (raw SQL, queryset.update(), loaddata, an older release) have none, and their page
-ranks live until this fills them in. One ranking query per article, committed in
-batches, newest articles first; a progress line with the rate goes to stderr.
+ranks live until this fills them in.
+
+The ranking runs in Python, by the rule the site applies in SQL, as seed_demo does
+(articles.demo.RelatedWindow): every candidate's time, section and tags are read once,
+instead of one ranking query per article (about 110 articles/s at 100,000 on SQLite).
+The lists are written in batches, each in its own transaction, with a progress line and
+the rate on stderr.
 """
 
 import time
+from bisect import bisect_right
+from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
+from taggit.models import TaggedItem
 
 from articles import related
+from articles.demo import RelatedWindow
 from articles.models import Article
 from newsroom import pagecache
 
-BATCH = 500
+BATCH = 2000
 
 
 class Command(BaseCommand):
@@ -32,23 +43,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        articles = Article.objects.only("pk", "published_at", "section_id")
-        if not options["all"]:
-            articles = articles.filter(related_ids__isnull=True)
-        pks = list(
-            articles.order_by("-published_at", "-pk").values_list("pk", flat=True)
-        )
-        total = len(pks)
         started = time.monotonic()
+        targets = Article.objects.all()
+        if not options["all"]:
+            targets = targets.filter(related_ids__isnull=True)
+        targets = list(
+            targets.order_by("-published_at", "-pk").values_list(
+                "pk", "published_at", "section_id"
+            )
+        )
+        total = len(targets)
+        if total:
+            window, times, positions, tags = self.candidates()
+        now = timezone.now()
         done = 0
         for start in range(0, total, BATCH):
-            chunk = pks[start : start + BATCH]
-            with transaction.atomic():
-                for article in Article.objects.filter(pk__in=chunk).only(
-                    "pk", "published_at", "section_id"
-                ):
-                    related.refresh(article, follow_ups=False)
-            done += len(chunk)
+            lists = []
+            for pk, published_at, section_id in targets[start : start + BATCH]:
+                own = positions.get(pk)
+                position = bisect_right(times, published_at or now)
+                ids = window.rank(position, section_id, tags.get(pk, ()), own=own)
+                lists.append((ids, pk))
+            self.store(lists)
+            done += len(lists)
             if options["verbosity"] >= 1:
                 rate = done / max(time.monotonic() - started, 1e-6)
                 self.stderr.write(
@@ -63,3 +80,39 @@ class Command(BaseCommand):
                 f"Stored the related articles of {total:,} articles in {seconds:.1f} s."
             )
         )
+
+    def candidates(self):
+        """Return a RelatedWindow holding every candidate in publication order, their
+        times, each candidate's position by id, and every article's tag ids."""
+        tags = defaultdict(list)
+        content_type = ContentType.objects.get_for_model(Article)
+        for object_id, tag_id in (
+            TaggedItem.objects.filter(content_type=content_type)
+            .order_by()
+            .values_list("object_id", "tag_id")
+            .iterator(chunk_size=10_000)
+        ):
+            tags[object_id].append(tag_id)
+        window = RelatedWindow(window=related.WINDOW, keep=related.RELATED_STORED)
+        times, positions = [], {}
+        rows = (
+            related.stored_candidates()
+            .filter(published_at__isnull=False)
+            .order_by("published_at", "pk")
+            .values_list("pk", "published_at", "section_id")
+        )
+        for pk, published_at, section_id in rows.iterator(chunk_size=10_000):
+            positions[pk] = window.add(pk, section_id, tags.get(pk, ()))
+            times.append(published_at)
+        return window, times, positions, tags
+
+    def store(self, lists):
+        connection = connections[router.db_for_write(Article)]
+        field = Article._meta.get_field("related_ids")
+        meta, quote = Article._meta, connection.ops.quote_name
+        table, column, key = map(quote, (meta.db_table, field.column, meta.pk.column))
+        sql = f"UPDATE {table} SET {column} = %s WHERE {key} = %s"
+        values = [(field.get_db_prep_save(ids, connection), pk) for ids, pk in lists]
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, values)
