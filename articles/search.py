@@ -252,7 +252,7 @@ cutoff(published_at) AS MATERIALIZED (
 late(id, published_at) AS MATERIALIZED ({public_late}),
 late_ranked(id, rank) AS MATERIALIZED (
     SELECT rowid, bm25({table}, {weights}) FROM {table}
-    WHERE EXISTS (SELECT 1 FROM late) AND {table} MATCH %s
+    WHERE {table} MATCH %s
     AND rowid >= (SELECT min(id) FROM late) AND rowid < (SELECT id FROM below)
     AND +rowid IN (SELECT id FROM late)
 ),
@@ -269,10 +269,10 @@ top_ranked(id, rank) AS MATERIALIZED (
     WHERE EXISTS (SELECT 1 FROM top) AND {table} MATCH %s
     AND rowid >= (SELECT min(id) FROM top) AND +rowid IN (SELECT id FROM candidate)
 )
-SELECT candidate.id FROM candidate
-JOIN (SELECT * FROM top_ranked UNION ALL SELECT * FROM late_ranked) AS ranked
-ON ranked.id = candidate.id
-ORDER BY ranked.rank, candidate.published_at DESC, candidate.id DESC
+SELECT 'time', id, published_at || '' FROM candidate
+UNION ALL SELECT 'rank', id, rank FROM top_ranked
+UNION ALL SELECT 'rank', id, (SELECT rank FROM late_ranked AS r WHERE r.id = late.id)
+FROM late
 """
 
 
@@ -324,7 +324,16 @@ def _sqlite_candidates(articles, match):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, *pool_params, *late_params, match, match])
-        return [pk for (pk,) in cursor.fetchall()]
+        rows = cursor.fetchall()
+    # Joined here: SQLite would join the two lists without an index, row by row.
+    # The times come as text (|| '': no column type to convert by), in the stored
+    # format, which sorts as the times do.
+    published = {pk: value for kind, pk, value in rows if kind == "time"}
+    ranks = {pk: value for kind, pk, value in rows if kind == "rank"}
+    # Best first (bm25: lower is better), then newest, as on PostgreSQL: sorted
+    # newest first, then by rank, which keeps that order among equals.
+    newest = sorted(published, key=lambda pk: (published[pk], pk), reverse=True)
+    return sorted(newest, key=ranks.__getitem__)
 
 
 def _sqlite_search(articles, query):
