@@ -145,17 +145,18 @@ def refresh(article, *, follow_ups=True):
 def for_page(article):
     """Return the related articles article's page shows, as cards, in stored order.
 
-    One query: the stored ids that are public now. Falls back to ranking live when
-    the list was never stored (rows written around save(), or before the column
-    existed).
+    One query for the stored ids, keeping those public now. Falls back to ranking
+    live when the list was never stored (rows written around save(), or before the
+    column existed).
     """
     ids = article.related_ids
     if ids is None:
         return list(live(article))
     if not ids:
         return []
-    found = {
-        card.pk: card
-        for card in Article.objects.published().filter(pk__in=ids).for_cards()
-    }
+    # Looked up by key, and the public rule applied per row (is_published() mirrors
+    # published()): with the rule in the WHERE clause, SQLite walks the public index
+    # through every published article instead, 15 ms at 100,000 articles.
+    cards = Article.objects.filter(pk__in=ids).for_cards().order_by()
+    found = {card.pk: card for card in cards if card.is_published()}
     return [found[pk] for pk in ids if pk in found][:RELATED_SHOWN]
