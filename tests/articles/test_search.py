@@ -329,6 +329,70 @@ def test_the_count_of_many_results_stays_capped(client, settings):
     assert len(response.context_data["object_list"]) == settings.NEWSROOM_PAGE_SIZE
 
 
+def _fig_articles(now, count, **overrides):
+    """count articles about figs, one a day back from yesterday, written oldest
+    first (ids grow with time, as in an archive), the word only in the body."""
+    return [
+        make_article(
+            title=f"Oogstbericht {n}",
+            lead="Over de oogst.",
+            body="<p>De vijgen zijn rijp.</p>",
+            published_at=now - timedelta(days=count - n),
+            **overrides,
+        )
+        for n in range(count)
+    ]
+
+
+def test_only_the_newest_candidates_are_ranked(client, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    now = timezone.now()
+    best = make_article(
+        title="Vijgen, vijgen en nog eens vijgen",
+        lead="Vijgen uit de Souss.",
+        published_at=now - timedelta(days=30),
+    )
+    figs = _fig_articles(now, 8)  # more than the pool: 2 x 3 newest ids
+
+    # The best match by far is too old to be a candidate; the three newest are
+    # ranked among themselves (equal ranks: newest first).
+    assert titles(client.get("/zoeken/", {"q": "vijgen"})) == [
+        figs[7].title,
+        figs[6].title,
+        figs[5].title,
+    ]
+    assert best.title not in titles(client.get("/zoeken/", {"q": "vijgen"}))
+
+
+def test_candidates_go_by_publication_time_not_by_id(client, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    now = timezone.now()
+    # Written first (the lowest id, far below the pool of newest ids), published
+    # last: an embargoed article, or a draft that waited.
+    late = make_article(
+        title="Vijgen op de markt van Agadir",
+        body="<p>Vijgen.</p>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    figs = _fig_articles(now, 8)
+    late.status = Article.Status.PUBLISHED
+    late.published_at = now - timedelta(minutes=5)
+    late.save()
+    # Written last (the highest id) with an old date: backdated, too old to be a
+    # candidate for a common word, and found by its own words.
+    backdated = make_article(
+        title="Vijgen in de jaren zeventig: een terugblik op de Souss",
+        published_at=now - timedelta(days=400),
+    )
+
+    found = titles(client.get("/zoeken/", {"q": "vijgen"}))
+
+    assert found[0] == late.title  # the best of the three newest: the title
+    assert found[1:] == [figs[7].title, figs[6].title]
+    assert titles(client.get("/zoeken/", {"q": "terugblik souss"})) == [backdated.title]
+
+
 def test_snippet_marks_the_terms_and_escapes_everything_else(client):
     make_article(
         title="Haven & spoor",
