@@ -249,30 +249,32 @@ cutoff(published_at) AS MATERIALIZED (
         WHEN count(*) = {candidates} THEN min(published_at)
         ELSE '0001-01-01 00:00:00' END FROM top
 ),
-late(id, published_at) AS MATERIALIZED ({public_late}),
-late_ranked(id, rank) AS MATERIALIZED (
-    SELECT rowid, bm25({table}, {weights}) FROM {table}
-    WHERE {table} MATCH %s
+late(id, published_at) AS MATERIALIZED (
+    SELECT * FROM ({public_late}) LIMIT {pool} + 1
+),
+late_match(id) AS MATERIALIZED (
+    SELECT rowid FROM {table} WHERE {table} MATCH %s
     AND rowid >= (SELECT min(id) FROM late) AND rowid < (SELECT id FROM below)
     AND +rowid IN (SELECT id FROM late)
 ),
 candidate(id, published_at) AS MATERIALIZED (
     SELECT * FROM (
-        SELECT id, published_at FROM top
+        SELECT id, published_at FROM top WHERE (SELECT count(*) FROM late) <= {pool}
         UNION ALL
-        SELECT id, published_at FROM late WHERE id IN (SELECT id FROM late_ranked)
+        SELECT id, published_at FROM late WHERE (SELECT count(*) FROM late) <= {pool}
+        AND id IN (SELECT id FROM late_match)
+        UNION ALL
+        SELECT * FROM ({public_all}) WHERE (SELECT count(*) FROM late) > {pool}
     )
     ORDER BY published_at DESC, id DESC LIMIT {candidates}
 ),
-top_ranked(id, rank) AS MATERIALIZED (
+ranked(id, rank) AS MATERIALIZED (
     SELECT rowid, bm25({table}, {weights}) FROM {table}
-    WHERE EXISTS (SELECT 1 FROM top) AND {table} MATCH %s
-    AND rowid >= (SELECT min(id) FROM top) AND +rowid IN (SELECT id FROM candidate)
+    WHERE {table} MATCH %s AND rowid >= (SELECT min(id) FROM candidate)
+    AND +rowid IN (SELECT id FROM candidate)
 )
 SELECT 'time', id, published_at || '' FROM candidate
-UNION ALL SELECT 'rank', id, rank FROM top_ranked
-UNION ALL SELECT 'rank', id, (SELECT rank FROM late_ranked AS r WHERE r.id = late.id)
-FROM late
+UNION ALL SELECT 'rank', id, rank FROM ranked
 """
 
 
@@ -314,16 +316,33 @@ def _sqlite_candidates(articles, match):
         .values_list("pk", "published_at")
         .query.sql_with_params()
     )
+    # Ids that run against time (more late articles than the pool): every match.
+    public_all, all_params = (
+        articles.filter(
+            pk__in=RawSQL(
+                f"SELECT rowid FROM {fulltext.TABLE} WHERE "
+                f"(SELECT count(*) FROM late) > {int(pool)} "
+                f"AND {fulltext.TABLE} MATCH %s",
+                [match],
+            )
+        )
+        .order_by()
+        .values_list("pk", "published_at")
+        .query.sql_with_params()
+    )
     sql = _CANDIDATES_SQL.format(
         table=fulltext.TABLE,
         pool=int(pool),
         candidates=int(SEARCH_CANDIDATES),
         public_pool=public_pool,
         public_late=public_late,
+        public_all=public_all,
         weights=", ".join(str(weight) for weight in FTS_WEIGHTS),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *pool_params, *late_params, match, match])
+        cursor.execute(
+            sql, [match, *pool_params, *late_params, match, *all_params, match]
+        )
         rows = cursor.fetchall()
     # Joined here: SQLite would join the two lists without an index, row by row.
     # The times come as text (|| '': no column type to convert by), in the stored
