@@ -320,9 +320,10 @@ def _sqlite_candidates(articles, match):
     public_all, all_params = (
         articles.filter(
             pk__in=RawSQL(
-                f"SELECT rowid FROM {fulltext.TABLE} WHERE "
-                f"(SELECT count(*) FROM late) > {int(pool)} "
-                f"AND {fulltext.TABLE} MATCH %s",
+                # LIMIT 0 otherwise: SQLite then never asks FTS5 at all.
+                f"SELECT rowid FROM {fulltext.TABLE} WHERE {fulltext.TABLE} MATCH %s "
+                f"LIMIT (CASE WHEN (SELECT count(*) FROM late) > {int(pool)} "
+                "THEN -1 ELSE 0 END)",
                 [match],
             )
         )
