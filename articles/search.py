@@ -296,9 +296,14 @@ def _sqlite_candidates(articles, match):
     id is compared, and the matches among those few ids are read from FTS5 between
     the lowest of them and the pool. Where ids follow time there are none and the
     search costs the pool, however many articles match; the further ids stray from
-    time, the more it reads, but it is never less exact. A pool that holds every
-    match (a rare word) is the answer as it is. One query; its result, at most
-    SEARCH_CANDIDATES ids, is what the page's queries filter on.
+    time, the more it reads, but it is never less exact. With more such late
+    articles than the pool (ids that run against time, as in demo data written
+    newest first) it reads every match's row instead, as before. A pool that holds
+    every match (a rare word) is the answer as it is.
+
+    bm25() is then computed for the candidates only, in one walk of the doclist
+    from the lowest candidate. One query; it returns the candidates' ids, best
+    first, which the page's queries filter and order on.
     """
     pool = POOL_FACTOR * SEARCH_CANDIDATES
     public_pool, pool_params = (
