@@ -187,7 +187,7 @@ def test_front_page_blocks_keep_four_newest_per_section(client, newsroom):
     expired.expires_at = START
     expired.save()
 
-    context = client.get("/").context
+    context = client.get("/").context_data
     sections = dict(context["sections"])
 
     assert len(sections) == 3
@@ -240,12 +240,12 @@ def test_deep_pages_and_the_end_of_a_list(client, newsroom, monkeypatch):
     first = client.get("/tag/marokko/")
     last = client.get("/tag/marokko/?page=3")
 
-    assert first.context["paginator"].truncated
+    assert first.context_data["paginator"].truncated
     assert 'rel="next" href="?page=2"' in first.content.decode()
-    assert not last.context["paginator"].truncated
-    assert len(last.context["object_list"]) == 5
+    assert not last.context_data["paginator"].truncated
+    assert len(last.context_data["object_list"]) == 5
     assert client.get("/tag/marokko/?page=4").status_code == 404
-    assert client.get("/tag/marokko/?page=last").context["page_obj"].number == 3
+    assert client.get("/tag/marokko/?page=last").context_data["page_obj"].number == 3
 
 
 def test_search_says_more_than_when_the_count_stops(client, newsroom, monkeypatch):
@@ -276,9 +276,9 @@ def test_tag_page_counts_only_the_public_articles_with_the_tag(client, monkeypat
     last = client.get("/tag/rabat/?page=last")
 
     # Page 1 counts two pages ahead (4 of 6 rows), and says there are more.
-    assert first.context["paginator"].truncated
-    assert last.context["paginator"].count == 5
-    assert last.context["page_obj"].number == 3
+    assert first.context_data["paginator"].truncated
+    assert last.context_data["paginator"].count == 5
+    assert last.context_data["page_obj"].number == 3
     assert client.get("/tag/rabat/?page=4").status_code == 404
 
 
@@ -289,7 +289,7 @@ def test_deep_pages_show_the_same_articles_in_the_same_order(
     newsroom(45)
     monkeypatch.setattr(ArticleListMixin, "paginate_by", 4)
     shallow = [
-        [a.pk for a in client.get(url, {"page": page}).context["object_list"]]
+        [a.pk for a in client.get(url, {"page": page}).context_data["object_list"]]
         for page in (2, 3, 4)
     ]
 
@@ -297,7 +297,7 @@ def test_deep_pages_show_the_same_articles_in_the_same_order(
     monkeypatch.setattr(ArticlePaginator, "DEEP_OFFSET", 4)
     with CaptureQueriesContext(connection) as queries:
         deep = [
-            [a.pk for a in client.get(url, {"page": page}).context["object_list"]]
+            [a.pk for a in client.get(url, {"page": page}).context_data["object_list"]]
             for page in (2, 3, 4)
         ]
 

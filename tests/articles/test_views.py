@@ -50,7 +50,7 @@ def test_front_page_leads_with_the_newest_featured_article(client):
     response = client.get("/")
 
     assert response.status_code == 200
-    assert response.context["lead"].title == "Nieuw openingsverhaal"
+    assert response.context_data["lead"].title == "Nieuw openingsverhaal"
     lead_block = text(response).split('class="front-lead"')[1].split("</section>")[0]
     assert "Nieuw openingsverhaal" in lead_block
     assert "Ingepland openingsverhaal" not in text(response)
@@ -63,8 +63,8 @@ def test_front_page_leads_with_the_newest_article_when_none_is_featured(client):
 
     response = client.get("/")
 
-    assert response.context["lead"].title == "Vandaag"
-    assert [a.title for a in response.context["latest"]] == ["Gisteren"]
+    assert response.context_data["lead"].title == "Vandaag"
+    assert [a.title for a in response.context_data["latest"]] == ["Gisteren"]
 
 
 def test_front_page_featured_lead_older_than_the_latest_list_is_found(client):
@@ -77,8 +77,8 @@ def test_front_page_featured_lead_older_than_the_latest_list_is_found(client):
 
     response = client.get("/")
 
-    assert response.context["lead"].title == "Openingsverhaal"
-    latest = [a.title for a in response.context["latest"]]
+    assert response.context_data["lead"].title == "Openingsverhaal"
+    latest = [a.title for a in response.context_data["latest"]]
     assert latest[0] == "Bericht 0"
     assert "Openingsverhaal" not in latest
 
@@ -109,7 +109,8 @@ def test_front_page_lists_latest_and_a_block_per_section(client):
     page = text(response)
 
     sections = [
-        (s.name, [a.title for a in arts]) for s, arts in response.context["sections"]
+        (s.name, [a.title for a in arts])
+        for s, arts in response.context_data["sections"]
     ]
     # The lead story (newest) is not repeated in its section block; an empty section
     # gets no block.
@@ -136,7 +137,7 @@ def test_front_page_section_blocks_hold_the_newest_four(client):
 
     response = client.get("/")
 
-    [(block_section, articles)] = response.context["sections"]
+    [(block_section, articles)] = response.context_data["sections"]
     assert [a.title for a in articles] == [f"Economie {n}" for n in range(4)]
 
 
@@ -302,7 +303,7 @@ def test_related_articles_share_tags_first_then_section(client):
 
     response = client.get(article.get_absolute_url())
 
-    assert [a.title for a in response.context["related"]] == [
+    assert [a.title for a in response.context_data["related"]] == [
         "Twee tags gedeeld",
         "Een tag gedeeld",
         "Zelfde rubriek",
@@ -316,7 +317,7 @@ def test_related_articles_do_not_match_on_a_missing_section(client):
 
     response = client.get(article.get_absolute_url())
 
-    assert list(response.context["related"]) == []
+    assert list(response.context_data["related"]) == []
     assert "Meer over dit onderwerp" not in text(response)
 
 
@@ -329,7 +330,7 @@ def test_arabic_title_gets_a_working_url(client):
     for article in (first, second):
         response = client.get(article.get_absolute_url())
         assert response.status_code == 200
-        assert response.context["article"] == article
+        assert response.context_data["article"] == article
         assert re.search(rf'<h1 [^>]*dir="auto"[^>]*>{title}</h1>', text(response))
 
 
@@ -528,14 +529,14 @@ def test_lists_are_paginated(client, settings):
     first = client.get("/rubriek/economie/")
     third = client.get("/rubriek/economie/?page=3")
 
-    assert len(first.context["object_list"]) == 20
-    assert first.context["object_list"][0].title == "Bericht 00"
+    assert len(first.context_data["object_list"]) == 20
+    assert first.context_data["object_list"][0].title == "Bericht 00"
     assert 'rel="next" href="?page=2"' in text(first)
     assert (
         'aria-current="page"><span class="visually-hidden">Pagina </span>1</a>'
         in text(first)
     )
-    assert [a.title for a in third.context["object_list"]] == [
+    assert [a.title for a in third.context_data["object_list"]] == [
         f"Bericht {n}" for n in range(40, 45)
     ]
     assert 'rel="prev" href="?page=2"' in text(third)

@@ -284,7 +284,7 @@ def test_archive_is_paginated(client):
     first = client.get(ARCHIVE)
     second = client.get(ARCHIVE, {"page": 2})
 
-    assert first.context["page_obj"].paginator.num_pages == 2
+    assert first.context_data["page_obj"].paginator.num_pages == 2
     assert (
         ">Bericht 0<" in first.text
         and f">Bericht {ARCHIVE_PAGE_SIZE}<"
