@@ -60,12 +60,13 @@ def environment(**options):
     """Return the Jinja2 environment of the public pages."""
     env = jinja2.Environment(
         **{
+            **options,
             # A missing value prints nothing and has no attributes, as in Django
-            # templates; the last newline of a file stays, as there.
+            # templates, also with DEBUG (where Django's backend would print its
+            # name); the last newline of a file stays, as there.
             "undefined": jinja2.ChainableUndefined,
             "keep_trailing_newline": True,
             "finalize": escape,
-            **options,
             "extensions": ["jinja2.ext.i18n", *options.get("extensions", ())],
         }
     )
@@ -102,8 +103,15 @@ def environment(**options):
 
 
 def escape(value):
-    """Escape a value as Django does (' is &#x27;, where Jinja2 writes &#39;), so
-    that a page's HTML is what the Django template language made of it."""
+    """Escape a value as Django does (' is &#x27; and " &quot;, where Jinja2 writes
+    &#39; and &#34;), so that a page's HTML is what the Django template language
+    made of it.
+
+    A plain string without quotes is left to Jinja2's own escaping, which treats &,
+    < and > alike: most values on a page, at a third of the cost.
+    """
+    if type(value) is str and "'" not in value and '"' not in value:
+        return value
     if hasattr(value, "__html__"):
         return value
     return Markup(html.escape(str(value)))
