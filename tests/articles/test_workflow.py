@@ -275,7 +275,8 @@ def test_minor_fix_changes_nothing_public(client, editor):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Bijgewerkt" not in page
     sitemap = client.get("/sitemap-articles.xml").content.decode()
-    assert published_at.date().isoformat() in sitemap
+    # The sitemap dates are the site's local dates (Amsterdam), not UTC ones.
+    assert timezone.localdate(published_at).isoformat() in sitemap
 
 
 def test_significant_update_moves_the_public_time_and_appends_to_the_log(
