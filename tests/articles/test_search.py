@@ -116,6 +116,51 @@ def test_postgres_uses_the_gin_index():
 
 
 @postgres_only
+@pytest.mark.parametrize("index_first", [True, False])
+def test_postgres_finds_the_same_newest_candidates_from_either_index(
+    client, monkeypatch, index_first
+):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(search, "_index_first", lambda articles, matches: index_first)
+    now = timezone.now()
+    for hours in range(1, 6):
+        make_article(
+            title=f"Karavaan {hours}", published_at=now - timedelta(hours=hours)
+        )
+    make_article(title="Iets anders", published_at=now - timedelta(minutes=5))
+
+    found = titles(client.get("/zoeken/", {"q": "karavaan"}))
+
+    # The three newest matches, equally relevant: newest first.
+    assert found == ["Karavaan 1", "Karavaan 2", "Karavaan 3"]
+
+
+@postgres_only
+def test_postgres_starts_from_the_search_index_only_for_a_word_in_few_articles(
+    monkeypatch,
+):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 1)
+    for n in range(60):
+        word = "karavaan" if n < 2 else "markt"
+        make_article(title=f"Bericht {n}", lead=f"Over de {word}.", body="")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    published = Article.objects.for_listing().defer(None)
+
+    def index_first(word):
+        query = SearchQuery(word, search_type="websearch", config="dutch")
+        matches = published.alias(document=search.SearchDocument()).filter(
+            document=query
+        )
+        return search._index_first(published, matches)
+
+    # 2 matches: sorting them beats reading the newest articles until one matches.
+    # 58 of 60: the newest article almost always matches; the walk wins.
+    assert index_first("karavaan")
+    assert not index_first("markt")
+
+
+@postgres_only
 def test_postgres_snippet_highlights_stemmed_matches_and_escapes_the_rest(client):
     make_article(
         title="Bouw begint",
@@ -551,8 +596,9 @@ def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_querie
 
     client.get("/zoeken/", {"q": "iets"})  # the ticker is cached from then on
     # Count, articles (with their section); the header's sections; on PostgreSQL
-    # the headlines of the page shown, on SQLite the candidates' ids first.
-    with django_assert_num_queries(4):
+    # the headlines of the page shown and two query plans (how many articles, how
+    # many matches: which index to start from), on SQLite the candidates' ids first.
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 4):
         response = client.get("/zoeken/", {"q": "woestijnroute"})
 
     assert len(response.context_data["object_list"]) == 5
