@@ -7,8 +7,8 @@ the same in both). The admin, axes and Django's own apps keep their Django templ
 (templates/admin, templates/axes, APP_DIRS).
 
 What the templates need comes from the project's existing functions: the tags of
-articles/templatetags and ticker/templatetags become globals and filters here, the
-few Django filters the pages use are Django's own.
+articles/templatetags and ticker.live.breaking_news() become globals and filters
+here, the few Django filters the pages use are Django's own.
 """
 
 import functools
@@ -28,7 +28,7 @@ from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
 from articles.templatetags import article_tags, images
-from ticker.templatetags.ticker_tags import breaking_news
+from ticker.live import breaking_news
 
 
 class Jinja2(django_jinja2.Jinja2):

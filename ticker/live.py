@@ -83,6 +83,16 @@ def get_state() -> TickerState:
     return state
 
 
+def breaking_news():
+    """Return what the ticker bar (ticker/breaking_news.html, on every public page)
+    shows; from the cache, so without queries once it is warm."""
+    return {
+        "ticker": get_state(),
+        "poll_seconds": settings.TICKER_POLL_SECONDS,
+        "breaking_poll_seconds": settings.TICKER_BREAKING_POLL_SECONDS,
+    }
+
+
 def build_state(now, *, generation=None) -> TickerState:
     """Build the state from the database in one query."""
     limit = settings.TICKER_ITEMS
