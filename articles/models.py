@@ -254,6 +254,17 @@ class Image(models.Model):
         return found[-1] if found else None
 
 
+def bounded_first(queryset, **bounds):
+    """Return queryset filtered by bounds on published_at, with them first in the
+    WHERE clause.
+
+    published() already bounds published_at by now. Of two upper bounds on one
+    column SQLite takes the first for its index range and only filters on the other:
+    "the newest article before X" would read every article from now back to X.
+    """
+    return queryset.model._default_manager.filter(**bounds) & queryset
+
+
 def public_q(prefix="", now=None):
     """Return the one public rule as a Q object, for articles reached through prefix
     (e.g. "article__" from a ticker item): published, due and not expired.

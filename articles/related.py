@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from .models import Article
+from .models import Article, bounded_first
 
 RELATED_SHOWN = 4
 # More than are shown, so that a few going offline still leave a full list.
@@ -31,12 +31,6 @@ WINDOW = 200
 # Window ends when there are fewer than WINDOW articles on one side.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
-
-
-def _bounded_first(queryset, **bounds):
-    # The bounds on published_at first in the WHERE clause, so that SQLite takes
-    # them for its index range (see articles/views.py bounded_first()).
-    return queryset.model._default_manager.filter(**bounds) & queryset
 
 
 def stored_candidates():
@@ -57,7 +51,7 @@ def ranked(article, candidates):
     """
     moment = article.published_at or timezone.now()
     nth_before = (
-        _bounded_first(candidates, published_at__lte=moment)
+        bounded_first(candidates, published_at__lte=moment)
         .order_by("-published_at", "-pk")
         .values("published_at")[WINDOW - 1 : WINDOW]
     )
@@ -66,7 +60,7 @@ def ranked(article, candidates):
         .order_by("published_at", "pk")
         .values("published_at")[WINDOW - 1 : WINDOW]
     )
-    window = _bounded_first(
+    window = bounded_first(
         candidates,
         published_at__lte=Coalesce(Subquery(nth_after), Value(LATEST)),
         published_at__gte=Coalesce(Subquery(nth_before), Value(EARLIEST)),

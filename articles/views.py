@@ -19,6 +19,7 @@ from .models import (
     PreviewLink,
     Section,
     SlugRedirect,
+    bounded_first,
 )
 from .pagination import ArticlePaginator, page_hint
 
@@ -129,17 +130,6 @@ class FrontPageView(generic.TemplateView):
             lead=lead, latest=latest, sections=sections, nav_sections=sections_menu
         )
         return context
-
-
-def bounded_first(queryset, **bounds):
-    """Return queryset filtered by bounds on published_at, with them first in the
-    WHERE clause.
-
-    published() already bounds published_at by now. Of two upper bounds on one
-    column SQLite takes the first for its index range and only filters on the other:
-    "the newest article before X" would read every article from now back to X.
-    """
-    return queryset.model._default_manager.filter(**bounds) & queryset
 
 
 class PeriodListMixin:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from articles import related
 from articles.models import Article, Section
 from ticker.models import TickerItem
 
@@ -182,6 +183,8 @@ class SeedRecordManager(models.Manager):
                 section=self._default_section(seed),
             )
             self._create(seed, text.line, Kind.ARTICLE, title, article)
+            # As saving it in the admin does: its related articles, and theirs.
+            related.refresh(article)
             outcome = Outcome("created", text.line, title, Kind.ARTICLE)
         result.outcomes.append(outcome)
         result.outcomes.sort(key=lambda outcome: outcome.line)

@@ -56,7 +56,6 @@ from django.core.management.base import (
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles import related
 from newsroom.models import SeedRecord
 from newsroom.seeds import SeedError, load_seed, read_date
 
@@ -172,7 +171,6 @@ class Command(BaseCommand):
             day = date or seed.default_date(now)
             with transaction.atomic():
                 result = SeedRecord.objects.import_seed(seed, day=day, now=now)
-                self.store_related(seed, result)
         except (SeedError, DatabaseError) as error:
             self.stderr.write(f"{prefix}{self.describe_error(path, error)}")
             self.stderr.write(f"{prefix}FAILED: nothing of {path.name} was imported.")
@@ -184,27 +182,6 @@ class Command(BaseCommand):
         )
         self.report_lines(seed, result, now, dry_run)
         return result
-
-    def store_related(self, seed, result):
-        """Rank the related articles of the article this file created, and refresh
-        the lists of the articles it names (as saving it in the admin does)."""
-        if not any(
-            outcome.action == "created" and outcome.kind == SeedRecord.Kind.ARTICLE
-            for outcome in result.outcomes
-        ):
-            return
-        record = (
-            SeedRecord.objects.filter(
-                source=seed.source,
-                kind=SeedRecord.Kind.ARTICLE,
-                article__isnull=False,
-            )
-            .select_related("article")
-            .order_by("-pk")
-            .first()
-        )
-        if record is not None:
-            related.refresh(record.article)
 
     def find_files(self, paths):
         """Return the seed files named by paths, sorted by file name."""
