@@ -1,6 +1,8 @@
+import json
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Field, OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -65,6 +67,25 @@ class ArticleListMixin:
         return context
 
 
+class IdList(Subquery):
+    """The ids of a queryset's rows as one list per outer row: with a slice and an
+    OuterRef, the first few of each (ARRAY() on PostgreSQL, a JSON array on SQLite).
+    A join cannot limit the rows per outer row."""
+
+    template = "ARRAY(%(subquery)s)"
+    output_field = Field()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.values("pk"), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = '(SELECT JSON_GROUP_ARRAY("pk") FROM (%(subquery)s))'
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def convert_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+
 class FrontPageView(generic.TemplateView):
     template_name = "articles/front_page.html"
 
@@ -82,44 +103,21 @@ class FrontPageView(generic.TemplateView):
         latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
 
         # The newest few articles of every section, in two queries however many
-        # sections. First each section's cut-off (the publication time of its
-        # PER_SECTION_ON_FRONT-th newest article, one index seek per section), then
-        # all articles above their section's cut-off: one index range per section.
-        # The lead story is already on top of the page: it does not repeat below.
+        # sections: first each section's newest ids (one index range per section,
+        # as the menu's sections are read), then those articles by their ids. The
+        # lead story is already on top of the page: it does not repeat below.
         blocks = listing.exclude(pk=lead.pk) if lead is not None else listing
-        cutoff = (
-            blocks.filter(section=OuterRef("pk"))
-            .order_by("-published_at", "-pk")
-            .values("published_at")[PER_SECTION_ON_FRONT - 1 : PER_SECTION_ON_FRONT]
-        )
-        sections_menu = list(Section.objects.annotate(cutoff=Subquery(cutoff)))
-        # Only the status and the time in the query, so that each section's part is
-        # one range of article_section_idx (with all of published() in it, SQLite
-        # without statistics prefers scanning the whole publication index);
-        # is_published(), the same rule per row, then drops the expired ones.
-        now = timezone.now()
-        in_blocks = Q(pk__in=[])
-        for section in sections_menu:
-            in_section = Q(
-                section_id=section.pk,
-                status=Article.Status.PUBLISHED,
-                published_at__lte=now,
-            )
-            if section.cutoff is not None:  # else fewer articles than that: all
-                in_section &= Q(published_at__gte=section.cutoff)
-            in_blocks |= in_section
-        candidates = list(Article.objects.filter(in_blocks).for_cards(section=False))
+        newest = blocks.filter(section=OuterRef("pk")).order_by("-published_at", "-pk")
+        newest = IdList(newest[:PER_SECTION_ON_FRONT])
+        sections_menu = list(Section.objects.annotate(newest=newest))
+        ids = [pk for section in sections_menu for pk in section.newest]
+        candidates = list(Article.objects.filter(pk__in=ids).for_cards(section=False))
         section_by_pk = {section.pk: section for section in sections_menu}
         for article in [*latest, *candidates, *([lead] if lead else [])]:
             article.section = section_by_pk.get(article.section_id)
-        if lead is not None:
-            candidates = [article for article in candidates if article.pk != lead.pk]
         by_section = {}
         for article in candidates:
-            block = by_section.setdefault(article.section_id, [])
-            # Two articles published at the same second as the cut-off: keep four.
-            if article.is_published() and len(block) < PER_SECTION_ON_FRONT:
-                block.append(article)
+            by_section.setdefault(article.section_id, []).append(article)
         sections = [
             (section, by_section[section.pk])
             for section in sections_menu
