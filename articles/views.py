@@ -91,33 +91,45 @@ class FrontPageView(generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Without their sections: the section menu below has them all, and every
-        # card gets its section from there (no join, no copy per card).
-        listing = Article.objects.published().for_cards(section=False)
-        latest = list(listing[: LATEST_ON_FRONT + 1])
-        lead = next((a for a in latest if a.featured), None)
-        if lead is None:
-            lead = listing.filter(featured=True).first() or (
-                latest[0] if latest else None
-            )
-        latest = [a for a in latest if a != lead][:LATEST_ON_FRONT]
+        # Ids first, then every card of the page in one query: no model instances
+        # for the lookups, and an article both among the latest and in its
+        # section's block is read once.
+        published = Article.objects.published()
+        # The lead story is the newest featured article, else the newest one. Its
+        # id comes with the latest ids: the same subquery on every row, which the
+        # database evaluates once.
+        featured = published.filter(featured=True).order_by("-published_at", "-pk")
+        latest = published.annotate(lead_story=Subquery(featured.values("pk")[:1]))
+        latest = list(latest.values_list("pk", "lead_story")[: LATEST_ON_FRONT + 1])
+        lead_id = (latest[0][1] or latest[0][0]) if latest else None
+        latest_ids = [pk for pk, _lead in latest if pk != lead_id][:LATEST_ON_FRONT]
 
-        # The newest few articles of every section, in two queries however many
-        # sections: first each section's newest ids (one index range per section,
-        # as the menu's sections are read), then those articles by their ids. The
-        # lead story is already on top of the page: it does not repeat below.
-        blocks = listing.exclude(pk=lead.pk) if lead is not None else listing
+        # The newest few articles of every section, with the sections of the menu:
+        # each section's newest ids, one index range per section, however many
+        # sections. The lead story is already on top of the page: it does not
+        # repeat below.
+        blocks = published.exclude(pk=lead_id) if lead_id is not None else published
         newest = blocks.filter(section=OuterRef("pk")).order_by("-published_at", "-pk")
         newest = IdList(newest[:PER_SECTION_ON_FRONT])
         sections_menu = list(Section.objects.annotate(newest=newest))
-        ids = [pk for section in sections_menu for pk in section.newest]
-        candidates = list(Article.objects.filter(pk__in=ids).for_cards(section=False))
+        in_blocks = {pk for section in sections_menu for pk in section.newest}
+
+        # Without their sections: the menu has them all, and every card gets its
+        # section from there (no join, no copy per card). In publication order,
+        # as the latest list and each block show them.
+        ids = {*latest_ids, *in_blocks, *([lead_id] if lead_id else [])}
+        cards = Article.objects.filter(pk__in=ids).for_cards(section=False)
         section_by_pk = {section.pk: section for section in sections_menu}
-        for article in [*latest, *candidates, *([lead] if lead else [])]:
+        lead, latest, by_section = None, [], {}
+        in_latest = set(latest_ids)
+        for article in cards:
             article.section = section_by_pk.get(article.section_id)
-        by_section = {}
-        for article in candidates:
-            by_section.setdefault(article.section_id, []).append(article)
+            if article.pk == lead_id:
+                lead = article
+            if article.pk in in_latest:
+                latest.append(article)
+            if article.pk in in_blocks:
+                by_section.setdefault(article.section_id, []).append(article)
         sections = [
             (section, by_section[section.pk])
             for section in sections_menu

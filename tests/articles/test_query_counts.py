@@ -119,8 +119,8 @@ def test_page_queries_do_not_grow_with_articles(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # Ticker, lead and latest, sections with their cut-offs (also the menu),
-        # section blocks.
+        # Ticker, the latest ids with the lead's, sections with their newest ids
+        # (also the menu), every card of the page.
         ("/", 4),
         # Ticker, article (with section and image), bylines with authors, tags,
         # related (never stored here: ranked live, one range with the tags counted
