@@ -12,11 +12,13 @@ class ArticlesConfig(AppConfig):
         from taggit.models import TaggedItem
 
         from . import (
+            credits,
             fulltext,
             signals,  # noqa: F401  (page cache invalidation)
         )
         from .workflow import ensure_newsroom_groups
 
+        credits.connect()
         # Articles follow their tag links into every revision (see models.py).
         if not reversion.is_registered(TaggedItem):
             reversion.register(TaggedItem)

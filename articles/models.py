@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -336,20 +336,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related(*related).defer(*CARD_DEFERRED)
 
     def with_credits(self):
-        """Prefetch the bylines (with their authors) and the tags, in two queries,
-        as the lists Article.byline and Article.tag_list return.
+        """Return the articles with their bylines (and authors) and tags, as the
+        lists Article.byline and Article.tag_list return, in the same query: the
+        copy articles/credits.py stores with each article, joined.
 
-        Lists rather than the related managers' caches: for those Django builds a
-        queryset per article and relation, a tenth of a millisecond each.
+        Instead of two more queries, and a queryset per article and relation that
+        prefetch_related() builds: 1.1 of an article page's 4.4 ms on PostgreSQL.
         """
-        return self.prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author"),
-                to_attr="prefetched_bylines",
-            ),
-            Prefetch("tags", to_attr="prefetched_tags"),
-        )
+        return self.select_related("credits")
 
 
 class Article(models.Model):
@@ -609,17 +603,17 @@ class Article(models.Model):
 
     @property
     def byline(self):
-        """Return the article's bylines in order (prefetched by with_credits())."""
-        if hasattr(self, "prefetched_bylines"):
-            return self.prefetched_bylines
-        return list(self.bylines.all())
+        """Return the article's bylines in order (see with_credits())."""
+        from .credits import of
+
+        return of(self)[0]
 
     @property
     def tag_list(self):
-        """Return the article's tags (prefetched by with_credits())."""
-        if hasattr(self, "prefetched_tags"):
-            return self.prefetched_tags
-        return list(self.tags.all())
+        """Return the article's tags by name (see with_credits())."""
+        from .credits import of
+
+        return of(self)[1]
 
     @property
     def is_expired(self):
@@ -687,6 +681,26 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.role})" if self.role else str(self.author)
+
+
+class ArticleCredits(models.Model):
+    """The bylines and tags of an article as its pages print them, stored with it
+    (written only by articles/credits.py; Article.objects.with_credits() joins it)."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="credits"
+    )
+    # [author id, name, slug, role] per byline, in order.
+    bylines = models.JSONField(default=list)
+    # [tag id, name, slug] per tag, by name.
+    tags = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("auteurs en tags van een artikel")
+        verbose_name_plural = _("auteurs en tags van artikelen")
+
+    def __str__(self):
+        return str(self.article_id)
 
 
 # Every save of an article keeps a revision with its bylines and tags. The counter

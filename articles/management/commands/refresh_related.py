@@ -1,4 +1,5 @@
-"""Rank and store the related articles of articles whose list was never stored.
+"""Rank and store the related articles of articles whose list was never stored, and
+the bylines and tags of articles that have none stored (articles/credits.py).
 
     manage.py refresh_related          # only articles without a stored list
     manage.py refresh_related --all    # every article, e.g. after changing the rule
@@ -24,7 +25,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from articles import related
+from articles import credits, related
 from articles.demo import RelatedWindow
 from articles.models import Article
 from newsroom import pagecache
@@ -71,15 +72,28 @@ class Command(BaseCommand):
                 self.stderr.write(
                     f"{done:,}/{total:,} articles ({done / total:.0%}, {rate:,.0f}/s)"
                 )
+        credited = self.store_credits(everything=options["all"])
         # update() sends no signals: pages that ranked live may now show another list.
-        if total:
+        if total or credited:
             pagecache.invalidate()
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Stored the related articles of {total:,} articles in {seconds:.1f} s."
+                f"Stored the related articles of {total:,} articles and the bylines "
+                f"and tags of {credited:,} in {seconds:.1f} s."
             )
         )
+
+    def store_credits(self, everything):
+        """Store the bylines and tags of articles without them (or of all)."""
+        targets = Article.objects.all()
+        if not everything:
+            targets = targets.filter(credits__isnull=True)
+        ids = list(targets.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            with transaction.atomic():
+                credits.refresh(ids[start : start + BATCH])
+        return len(ids)
 
     def candidates(self):
         """Return a RelatedWindow holding every candidate in publication order, their
