@@ -5,11 +5,13 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import related
+from articles.management.commands import seed_demo
 from articles.models import Article, ArticleAuthor, Author, Section
 from tests.factories import make_article, make_section, make_ticker_item
 from ticker.models import TickerItem
@@ -103,6 +105,35 @@ def test_a_second_run_adds_more_without_slug_clashes():
     # Vocabulary is reused, not duplicated.
     assert Section.objects.count() == 8
     assert Author.objects.count() == 40
+
+
+def test_a_slug_another_article_has_gets_a_suffix():
+    seed(articles=15, ticker=0, seed=7)
+    slugs = list(demo_articles().order_by("pk").values_list("slug", flat=True))
+    seed(flush_demo=True)
+    make_article(title="Echt artikel", slug=slugs[3])
+
+    seed(articles=15, ticker=0, seed=7)
+
+    again = list(demo_articles().order_by("pk").values_list("slug", flat=True))
+    assert again[:3] == slugs[:3] and again[4:] == slugs[4:]
+    assert re.fullmatch(re.escape(slugs[3]) + r"-\d+", again[3])
+
+
+def test_a_query_while_articles_stream_in_fails_instead_of_waiting(monkeypatch):
+    # On PostgreSQL the articles go in through one open COPY, whose connection
+    # would wait forever for a query.
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY streams on PostgreSQL only")
+
+    def bylines_with_a_query(loader, article):
+        Author.objects.count()
+        return []
+
+    monkeypatch.setattr(seed_demo.DemoLoader, "bylines", bylines_with_a_query)
+    with pytest.raises(RuntimeError, match="No query while rows stream in"):
+        seed(articles=5, ticker=0)
+    assert not demo_articles().exists()
 
 
 def test_flush_demo_removes_demo_rows_and_keeps_real_content():

@@ -22,9 +22,11 @@ same name are reused (and kept by --flush-demo).
 """
 
 import bisect
+import contextlib
 import importlib.util
 import itertools
 import random
+import re
 import time
 from collections import deque
 from datetime import timedelta
@@ -51,6 +53,9 @@ MAX_ARTICLES = 1_000_000
 MAX_TICKER = 100_000
 AUTHORS = 40
 BATCH = 1000
+# On PostgreSQL the articles stream in through one COPY while the bylines and tag
+# links of this many wait in memory (about 20 MB of them at 50,000).
+HOLD = 50_000
 # About 58 articles a day, a busy newsroom: 100,000 articles reach back almost five
 # years, 1,000 about two and a half weeks.
 ARTICLE_GAP_MINUTES = 25
@@ -121,6 +126,7 @@ class Command(BaseCommand):
                 )
                 loaded = None
                 if articles or ticker:
+                    compress_quickly()
                     loaded = loader.load(articles, ticker)
                     analyze(Article, ArticleAuthor, TaggedItem, TickerItem)
         except KeyboardInterrupt:
@@ -320,6 +326,8 @@ class DemoLoader:
             )
         )
         serial = Article.objects.filter(created_by=self.user).count()
+        self.taken_slugs = clashing_slugs(serial + 1, serial + count)
+        self.content_type = ContentType.objects.get_for_model(Article)
         # The times are drawn from now backwards, then written oldest first: ids
         # grow with publication time, as in a real archive.
         moment = self.now - timedelta(minutes=rng.uniform(1, 10))
@@ -336,32 +344,34 @@ class DemoLoader:
         window = demo.RelatedWindow(window=related.WINDOW, keep=related.RELATED_STORED)
         waiting, ready, later = deque(), [], []
         self.public = []
-        for moment in moments:
-            serial += 1
-            article = self.article(serial, moment)
-            article.pk = next(ids)
-            tags = [self.tags[index].pk for index in self.tag_indexes(tag_weights)]
-            entry = (article, tags)
-            if article.published_at is None or article.published_at > self.now:
-                later.append(entry)
-                continue
-            own = None
-            if article.status == Article.Status.PUBLISHED and not (
-                article.expires_at and article.expires_at <= self.now
-            ):
-                own = window.add(article.pk, article.section_id, tags)
-            waiting.append((entry, len(window), own))
-            while waiting and window.complete(waiting[0][1]):
-                self.rank(window, *waiting.popleft(), ready)
-            if len(ready) >= BATCH:
-                self.write_articles(ready)
-                ready = []
-        for queued in waiting:
-            self.rank(window, *queued, ready)
-        for entry in later:
-            self.rank(window, entry, len(window), None, ready)
-        for start in range(0, len(ready), BATCH):
-            self.write_articles(ready[start : start + BATCH])
+        # No query from here to the end of the block (BulkWriter).
+        with BulkWriter(Article, hold=HOLD) as self.out:
+            for moment in moments:
+                serial += 1
+                article = self.article(serial, moment)
+                article.pk = next(ids)
+                tags = [self.tags[i].pk for i in self.tag_indexes(tag_weights)]
+                entry = (article, tags)
+                if article.published_at is None or article.published_at > self.now:
+                    later.append(entry)
+                    continue
+                own = None
+                if article.status == Article.Status.PUBLISHED and not (
+                    article.expires_at and article.expires_at <= self.now
+                ):
+                    own = window.add(article.pk, article.section_id, tags)
+                waiting.append((entry, len(window), own))
+                while waiting and window.complete(waiting[0][1]):
+                    self.rank(window, *waiting.popleft(), ready)
+                if len(ready) >= BATCH:
+                    self.write_articles(ready)
+                    ready = []
+            for queued in waiting:
+                self.rank(window, *queued, ready)
+            for entry in later:
+                self.rank(window, entry, len(window), None, ready)
+            for start in range(0, len(ready), BATCH):
+                self.write_articles(ready[start : start + BATCH])
         self.public.sort()
         return self.public
 
@@ -371,18 +381,20 @@ class DemoLoader:
         ready.append(entry)
 
     def write_articles(self, entries):
-        content_type = ContentType.objects.get_for_model(Article)
+        content_type = self.content_type.pk
         batch = [article for article, _tags in entries]
         self.unique_slugs(batch)
-        insert_objects(Article, batch)
+        self.out.write_objects(batch)
         bylines, tagged = [], []
         for article, tags in entries:
             bylines.extend(self.bylines(article))
-            tagged.extend((content_type.pk, article.pk, tag) for tag in tags)
+            tagged.extend((content_type, article.pk, tag) for tag in tags)
             if article.is_published():
                 self.public.append((article.published_at, article.pk))
-        insert_rows(ArticleAuthor, ["article", "author", "role", "order"], bylines)
-        insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
+        self.out.write_rows(
+            ArticleAuthor, ["article", "author", "role", "order"], bylines
+        )
+        self.out.write_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
         self.loaded.articles += len(batch)
         self.loaded.bylines += len(bylines)
         self.loaded.tagged += len(tagged)
@@ -437,16 +449,22 @@ class DemoLoader:
         return article
 
     def unique_slugs(self, batch):
-        """Give the rare article whose slug is already taken a suffix (one query)."""
-        taken = set(
-            Article.objects.filter(slug__in=[a.slug for a in batch]).values_list(
-                "slug", flat=True
-            )
-        )
+        """Give the rare article whose slug is already taken a suffix.
+
+        Without a query: a slug ends in its article's serial, so only an existing
+        slug that clashing_slugs() read can take it, or one this method suffixed
+        in an earlier batch, which joins them.
+        """
+        taken = {article.slug for article in batch if article.slug in self.taken_slugs}
+        if not taken:
+            return
         for article in batch:
+            slug = article.slug
             while article.slug in taken:
                 article.slug = f"{article.slug[:190]}-{self.rng.randrange(10**6)}"
             taken.add(article.slug)
+            if article.slug != slug:
+                self.taken_slugs.add(article.slug)
 
     def bylines(self, article):
         rng = self.rng
@@ -527,6 +545,25 @@ def analyze(*models):
             pass
 
 
+def compress_quickly():
+    """Have PostgreSQL compress this transaction's long values with lz4, not pglz.
+
+    An article's body and its search document (a generated column) are compressed
+    as they are stored; pglz took about a twelfth of the server's time for a load.
+    The values read back the same, and a later save compresses by the server's own
+    setting again. Skipped where PostgreSQL was built without lz4.
+    """
+    connection = connections[router.db_for_write(Article)]
+    if connection.vendor != "postgresql":
+        return
+    try:
+        # A savepoint, as in analyze(); a released one keeps the setting.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_toast_compression = lz4")
+    except DatabaseError:
+        pass
+
+
 def reserve_ids(model, count):
     """Return count unused primary keys for model, in ascending order.
 
@@ -555,17 +592,126 @@ def reserve_ids(model, count):
     return range(top + 1, top + 1 + count)
 
 
-def insert_objects(model, objs):
-    """Insert unsaved model instances, their primary keys set first (reserve_ids()).
+def clashing_slugs(first, last):
+    """Return the existing article slugs that end in -N for an N from first to last.
 
-    The values go in as insert_rows() writes them: COPY on PostgreSQL, several times
-    faster than INSERT there, and multi-row INSERTs elsewhere, without bulk_create()'s
-    SQL compiler, which took a sixth of a load preparing every value of every row.
+    A demo slug is its title's and its serial (title-N), so only these can be taken
+    already: read once, before the articles stream in (BulkWriter).
     """
-    connection = connections[router.db_for_write(model)]
-    if any(obj.pk is None for obj in objs):
-        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
-            obj.pk = pk
+    if first > last:
+        return set()
+    digits = rf"-[0-9]{{{len(str(first))},{len(str(last))}}}$"
+    slugs = Article._default_manager.filter(slug__regex=digits).values_list(
+        "slug", flat=True
+    )
+    return {
+        slug
+        for slug in slugs.iterator(chunk_size=10_000)
+        if first <= int(slug.rpartition("-")[2]) <= last
+    }
+
+
+class BulkWriter:
+    """Insert many model instances, and plain rows for a few link tables, within
+    the caller's transaction; use as a context manager, which writes what is left.
+
+    Elsewhere than on PostgreSQL everything goes in at once, as multi-row INSERTs.
+    On PostgreSQL the instances stream in through one COPY that stays open from one
+    write_objects() to the next: the server stores a batch (its search document
+    and index entries, most of a load's time) while Python composes the next one
+    on the other core, instead of each waiting for the other batch by batch. One
+    connection runs one COPY at a time, so the link rows wait in memory until
+    every `hold` instances and the end. No query can run while the COPY is open:
+    psycopg would wait for its connection forever, so a guard raises instead.
+    """
+
+    def __init__(self, model, *, hold=HOLD):
+        self.model = model
+        self.connection = connections[router.db_for_write(model)]
+        self.stream = self.connection.vendor == "postgresql"
+        self.hold = hold
+        self.held = {}
+        self.streamed = 0
+        self.copy = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if exc_info[0] is None:
+            self.flush()
+        elif self.copy is not None:
+            # Ends the COPY with the error, so that the transaction rolls back.
+            self.copy, stack = None, self.copy_stack
+            stack.__exit__(*exc_info)
+
+    def write_objects(self, objs):
+        """Insert unsaved instances, their primary keys set first (reserve_ids())."""
+        fields, rows = object_rows(self.connection, self.model, objs)
+        if self.stream:
+            if self.copy is None:
+                self.open_copy(fields)
+            write_row = self.copy.write_row
+            for row in rows:
+                write_row(row)
+            self.streamed += len(rows)
+        else:
+            _insert(self.connection, self.model, fields, rows)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = self.connection.alias
+        if self.streamed >= self.hold:
+            self.flush()
+
+    def write_rows(self, model, field_names, rows):
+        """Insert plain value tuples into model's table (insert_rows())."""
+        if self.stream:
+            self.held.setdefault((model, tuple(field_names)), []).extend(rows)
+        else:
+            insert_rows(model, field_names, rows)
+
+    def flush(self):
+        if self.copy is not None:
+            self.copy, stack = None, self.copy_stack
+            stack.close()
+        for (model, field_names), rows in self.held.items():
+            insert_rows(model, field_names, rows)
+        self.held.clear()
+        self.streamed = 0
+
+    def open_copy(self, fields):
+        from psycopg.copy import QueuedLibpqWriter
+
+        connection = self.connection
+        with contextlib.ExitStack() as stack:
+            cursor = stack.enter_context(connection.cursor()).cursor
+            stack.enter_context(connection.wrap_database_errors)
+            stack.enter_context(connection.execute_wrapper(no_queries))
+            # The writer sends the rows from a thread of its own, so that composing
+            # goes on while the server is slower to take them.
+            self.copy = stack.enter_context(
+                copy_in(
+                    connection,
+                    cursor,
+                    self.model,
+                    fields,
+                    writer=QueuedLibpqWriter(cursor),
+                )
+            )
+            self.copy_stack = stack.pop_all()
+
+
+def no_queries(execute, sql, params, many, context):
+    raise RuntimeError(f"No query while rows stream in through COPY: {sql}")
+
+
+def object_rows(connection, model, objs):
+    """Return model's concrete fields and the values of objs for them, as saving
+    them would store them.
+
+    Without bulk_create()'s SQL compiler, which took a sixth of a load preparing
+    every value of every row.
+    """
     fields = model._meta.concrete_fields
     rows = [
         [
@@ -574,10 +720,7 @@ def insert_objects(model, objs):
         ]
         for obj in objs
     ]
-    _insert(connection, model, fields, rows)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    return fields, rows
 
 
 def insert_rows(model, field_names, rows):
@@ -595,13 +738,13 @@ def insert_rows(model, field_names, rows):
 def _insert(connection, model, fields, rows):
     # COPY on PostgreSQL, elsewhere multi-row INSERTs (one statement per row is what
     # makes a database slow here).
-    columns = [field.column for field in fields]
     if connection.vendor == "postgresql":
-        _copy(connection, model, columns, rows)
+        _copy(connection, model, fields, rows)
         return
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) ".format(
-        quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
     )
     size = max(1, min(connection.ops.bulk_batch_size(fields, rows), 1000))
     placeholder = ["%s"] * len(fields)
@@ -612,15 +755,35 @@ def _insert(connection, model, fields, rows):
             cursor.execute(sql + values, [value for row in chunk for value in row])
 
 
-def _copy(connection, model, columns, rows):
-    quote = connection.ops.quote_name
-    sql = "COPY {} ({}) FROM STDIN".format(
-        quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
-    )
+def _copy(connection, model, fields, rows):
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(sql) as copy:
+        with copy_in(connection, cursor.cursor, model, fields) as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+@contextlib.contextmanager
+def copy_in(connection, cursor, model, fields, **options):
+    """COPY into fields of model's table, with psycopg's cursor; binary when psycopg
+    knows each column's type, so that the server parses no text (a twentieth of
+    its time for an article)."""
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+    )
+    types = [
+        cursor.adapters.types.get(re.sub(r"\(.*\)", "", db_type))
+        if (db_type := field.db_type(connection)) and "[" not in db_type
+        else None
+        for field in fields
+    ]
+    if all(types):
+        sql += " (FORMAT BINARY)"
+    with cursor.copy(sql, **options) as copy:
+        if all(types):
+            copy.set_types([info.oid for info in types])
+        yield copy
 
 
 def demo_user(*, create=False):
