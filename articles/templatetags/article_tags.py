@@ -38,8 +38,9 @@ def _local(value, zone):
 def _human_date(local, zone, with_time=False):
     today = datetime.now(zone).date()
     # What date_format(local, "H:i") and (below) date_format(local, "j F Y") give,
-    # without their lookups: list pages show a few dozen of these.
-    clock = f"{local:%H:%M}"
+    # without their lookups: list pages show a few dozen of these. (strftime's
+    # "%H:%M" costs ten times the two numbers.)
+    clock = f"{local.hour:02}:{local.minute:02}"
     days = (today - local.date()).days
     if days == 0:
         return _("vandaag %(time)s") % {"time": clock}
@@ -94,7 +95,7 @@ def headline_time(value):
     zone = timezone.get_current_timezone()
     local = _local(value, zone)
     if local.date() == datetime.now(zone).date():
-        short = f"{local:%H:%M}"
+        short = f"{local.hour:02}:{local.minute:02}"
     else:
         # What the date filter's "j b" gives.
         short = f"{local.day} {MONTHS_3[local.month]}"
