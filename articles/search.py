@@ -277,7 +277,8 @@ WITH pool(id) AS MATERIALIZED (
     SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT {pool}
 ),
 top(id, published_at) AS MATERIALIZED (
-    SELECT * FROM ({public_pool}) ORDER BY 2 DESC, 1 DESC LIMIT {candidates}
+    SELECT public.* FROM pool CROSS JOIN ({public}) AS public ON public.pk = pool.id
+    ORDER BY 2 DESC, 1 DESC LIMIT {candidates}
 ),
 below(id) AS MATERIALIZED (
     SELECT CASE WHEN count(*) = {pool} THEN min(id) END FROM pool
@@ -302,7 +303,10 @@ candidate(id, published_at) AS MATERIALIZED (
         SELECT id, published_at FROM late WHERE (SELECT count(*) FROM late) <= {pool}
         AND id IN (SELECT id FROM late_match)
         UNION ALL
-        SELECT * FROM ({public_all}) WHERE (SELECT count(*) FROM late) > {pool}
+        SELECT public.* FROM (
+            SELECT rowid AS id FROM {table} WHERE {table} MATCH %s
+            LIMIT (CASE WHEN (SELECT count(*) FROM late) > {pool} THEN -1 ELSE 0 END)
+        ) AS every CROSS JOIN ({public}) AS public ON public.pk = every.id
     )
     ORDER BY published_at DESC, id DESC LIMIT {candidates}
 ),
@@ -337,18 +341,20 @@ def _sqlite_candidates(articles, match):
     time, the more it reads, but it is never less exact. With more such late
     articles than the pool (ids that run against time, as in demo data written
     newest first) it reads every match's row instead, as before. A pool that holds
-    every match (a rare word) is the answer as it is.
+    every match (a rare word) is the answer as it is. The rows of ids read from
+    FTS5 are joined after the ids (CROSS JOIN keeps that order), each looked up by
+    id: given the choice, SQLite, which keeps no statistics, walks the index of
+    every published article instead (9 ms at 100,000 articles). A query whose
+    LIMIT is 0 never asks FTS5 at all: that is how the branches not needed cost
+    nothing.
 
     bm25() is then computed for the candidates only, in one walk of the doclist
     from the lowest candidate. One query; it returns the candidates' ids, best
     first, which the page's queries filter and order on.
     """
     pool = POOL_FACTOR * SEARCH_CANDIDATES
-    public_pool, pool_params = (
-        articles.filter(pk__in=RawSQL("SELECT id FROM pool", []))
-        .order_by()
-        .values_list("pk", "published_at")
-        .query.sql_with_params()
+    public, public_params = (
+        articles.order_by().values_list("pk", "published_at").query.sql_with_params()
     )
     public_late, late_params = (
         articles.filter(
@@ -359,33 +365,18 @@ def _sqlite_candidates(articles, match):
         .values_list("pk", "published_at")
         .query.sql_with_params()
     )
-    # Ids that run against time (more late articles than the pool): every match.
-    public_all, all_params = (
-        articles.filter(
-            pk__in=RawSQL(
-                # LIMIT 0 otherwise: SQLite then never asks FTS5 at all.
-                f"SELECT rowid FROM {fulltext.TABLE} WHERE {fulltext.TABLE} MATCH %s "
-                f"LIMIT (CASE WHEN (SELECT count(*) FROM late) > {int(pool)} "
-                "THEN -1 ELSE 0 END)",
-                [match],
-            )
-        )
-        .order_by()
-        .values_list("pk", "published_at")
-        .query.sql_with_params()
-    )
     sql = _CANDIDATES_SQL.format(
         table=fulltext.TABLE,
         pool=int(pool),
         candidates=int(SEARCH_CANDIDATES),
-        public_pool=public_pool,
+        public=public,
         public_late=public_late,
-        public_all=public_all,
         weights=", ".join(str(weight) for weight in FTS_WEIGHTS),
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [match, *pool_params, *late_params, match, *all_params, match]
+            sql,
+            [match, *public_params, *late_params, match, match, *public_params, match],
         )
         rows = cursor.fetchall()
     # Joined here: SQLite would join the two lists without an index, row by row.
