@@ -9,6 +9,10 @@ their own. Stripping them would need a function of our own inside the triggers, 
 then every client that writes the table (the sqlite3 shell, a restore) would need it
 too; a search for "em" finding emphasis is the price, as it was before.
 
+The vocabulary (articles_article_fts_vocab, an fts5vocab table over the index, its
+words in order: migration 0012_sqlite_fulltext_vocabulary) tells search whether a
+word is a prefix of any other indexed word (articles/search.py).
+
 Migration 0009_sqlite_fulltext calls install() (SQLite only). Django's SQLite schema
 editor rebuilds a table for many ALTERs (copy, drop, rename), and dropping the old
 table drops its triggers: ensure_triggers() runs after every migrate and restores them
@@ -18,6 +22,7 @@ and the index. PostgreSQL has its own search (articles/search.py) and none of th
 from django.db import DatabaseError
 
 TABLE = "articles_article_fts"
+VOCABULARY = f"{TABLE}_vocab"
 COLUMNS = "title, lead, body"
 _OLD = "old.id, old.title, old.lead, old.body"
 _NEW = "new.id, new.title, new.lead, new.body"
@@ -26,6 +31,13 @@ CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({COLUMNS}, "
     "content='articles_article', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')"
+)
+# One row per occurrence ('instance'), read in the order of the words: the first
+# word from a given one on costs one lookup; a 'row' vocabulary would count every
+# document of each word it passes.
+CREATE_VOCABULARY = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} "
+    f"USING fts5vocab({TABLE}, 'instance')"
 )
 # An external-content index forgets a row by being told its old values ('delete').
 # Django's save() writes every column: the update trigger only reindexes when the
@@ -49,7 +61,8 @@ TRIGGERS = {
     ),
 }
 
-# Per database: does the index exist? Asked once, not on every search.
+# Per database: which of the index and its vocabulary exist? Asked once, not on
+# every search.
 _ready = {}
 
 
@@ -86,7 +99,23 @@ def uninstall(connection):
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    _ready.clear()
+
+
+def install_vocabulary(connection):
+    """Create the vocabulary of the index, if there is an index."""
+    if not is_ready(connection, cached=False):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_VOCABULARY)
+    _ready.clear()
+
+
+def uninstall_vocabulary(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
     _ready.clear()
 
 
@@ -116,12 +145,22 @@ def ensure_triggers(using="default", **kwargs):
 
 def is_ready(connection, *, cached=True):
     """Return whether this (SQLite) database has the full-text index."""
+    return TABLE in _tables(connection, cached=cached)
+
+
+def has_vocabulary(connection):
+    """Return whether this (SQLite) database has the index's vocabulary."""
+    return VOCABULARY in _tables(connection)
+
+
+def _tables(connection, *, cached=True):
     key = (connection.alias, str(connection.settings_dict["NAME"]))
     if not cached or key not in _ready:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s",
-                [TABLE],
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name IN (%s, %s)",
+                [TABLE, VOCABULARY],
             )
-            _ready[key] = cursor.fetchone() is not None
+            _ready[key] = {name for (name,) in cursor.fetchall()}
     return _ready[key]

@@ -202,6 +202,28 @@ def test_sqlite_searches_its_fts5_index_title_first_and_finds_plurals(client):
     assert titles(response) == ["Nieuw datacenter in Tanger", "Bericht"]
 
 
+def fts_expression(text):
+    """The FTS5 query that SQLite search runs for text."""
+    sql, params = search._fts_query_sql(search.clean_query(text))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        return cursor.fetchone()[0]
+
+
+@sqlite_only
+def test_sqlite_matches_a_word_exactly_where_no_other_word_starts_with_it():
+    assert fulltext.has_vocabulary(connection)
+    make_article(title="Nieuw datacenter in Tanger", lead="", body="")
+    make_article(title="Twee datacenters", lead="", body="<p>Mandarijnen.</p>")
+
+    # The same articles either way: "datacenter"* also finds "datacenters".
+    assert fts_expression("datacenter nieuw") == '"datacenter"* AND "nieuw"'
+    assert fts_expression("Mandarijn tange") == '"mandarijn"* AND "tange"*'
+    assert fts_expression("onbekend") == '"onbekend"'
+    # Only plain ASCII is looked up: the tokenizer folds the rest.
+    assert fts_expression("Tangér") == '"tangér"*'
+
+
 @sqlite_only
 def test_sqlite_search_folds_case_and_diacritics_and_needs_every_word(client):
     make_article(title="Akkoord met Mauritanië", lead="", body="<p>Over vis.</p>")
@@ -409,13 +431,16 @@ def test_only_the_newest_candidates_are_ranked(client, monkeypatch):
     assert best.title not in titles(client.get("/zoeken/", {"q": "vijgen"}))
 
 
-def test_candidates_go_by_publication_time_not_by_id(client, monkeypatch):
+# On SQLite "vijgen" is the prefix "vijg"* (the late articles read in one walk),
+# "rijp" the word itself (each late article looked up).
+@pytest.mark.parametrize("word", ["vijgen", "rijp"])
+def test_candidates_go_by_publication_time_not_by_id(client, monkeypatch, word):
     monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
     now = timezone.now()
     # Written first (the lowest id, far below the pool of newest ids), published
     # last: an embargoed article, or a draft that waited.
     late = make_article(
-        title="Vijgen op de markt van Agadir",
+        title="Vijgen op de markt van Agadir zijn rijp",
         body="<p>Vijgen.</p>",
         status=Article.Status.DRAFT,
         published_at=None,
@@ -431,7 +456,7 @@ def test_candidates_go_by_publication_time_not_by_id(client, monkeypatch):
         published_at=now - timedelta(days=400),
     )
 
-    found = titles(client.get("/zoeken/", {"q": "vijgen"}))
+    found = titles(client.get("/zoeken/", {"q": word}))
 
     assert found[0] == late.title  # the best of the three newest: the title
     assert found[1:] == [figs[7].title, figs[6].title]
