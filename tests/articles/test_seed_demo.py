@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles import related
+from articles import credits, related
 from articles.management.commands import seed_demo
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
 from tests.factories import make_article, make_section, make_ticker_item
 from ticker.models import TickerItem
 
@@ -204,3 +204,16 @@ def test_related_lists_are_filled_as_the_site_ranks_them():
     for article in checked:
         assert article.related_ids == related.compute(article), article.pk
     assert all(len(article.related_ids) == 8 for article in checked)
+
+
+def test_bylines_and_tags_are_stored_as_the_site_stores_them():
+    seed(articles=150, ticker=0)
+
+    articles = list(demo_articles().values_list("pk", flat=True))
+    computed = credits.compute(articles)
+    stored = ArticleCredits.objects.filter(article__in=articles)
+    assert len(stored) == 150
+    for row in stored:
+        bylines, tags = computed[row.article_id]
+        assert row.bylines == [list(byline) for byline in bylines], row.article_id
+        assert row.tags == [list(tag) for tag in tags], row.article_id

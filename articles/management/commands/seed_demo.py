@@ -41,7 +41,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import demo, related
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
 from ticker import live as ticker_live
 from ticker.models import TickerItem
 
@@ -328,6 +328,9 @@ class DemoLoader:
         serial = Article.objects.filter(created_by=self.user).count()
         self.taken_slugs = clashing_slugs(serial + 1, serial + count)
         self.content_type = ContentType.objects.get_for_model(Article)
+        self.credit = {author.pk: [author.name, author.slug] for author in self.authors}
+        self.tag_credit = {tag.pk: [tag.name, tag.slug] for tag in self.tags}
+        self.credits_field = ArticleCredits._meta.get_field("bylines")
         # The times are drawn from now backwards, then written oldest first: ids
         # grow with publication time, as in a real archive.
         moment = self.now - timedelta(minutes=rng.uniform(1, 10))
@@ -385,20 +388,40 @@ class DemoLoader:
         batch = [article for article, _tags in entries]
         self.unique_slugs(batch)
         self.out.write_objects(batch)
-        bylines, tagged = [], []
+        bylines, tagged, credits = [], [], []
         for article, tags in entries:
-            bylines.extend(self.bylines(article))
+            own = self.bylines(article)
+            bylines.extend(own)
             tagged.extend((content_type, article.pk, tag) for tag in tags)
+            credits.append(self.credits(article, own, tags))
             if article.is_published():
                 self.public.append((article.published_at, article.pk))
         self.out.write_rows(
             ArticleAuthor, ["article", "author", "role", "order"], bylines
         )
         self.out.write_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
+        self.out.write_rows(ArticleCredits, ["article", "bylines", "tags"], credits)
         self.loaded.articles += len(batch)
         self.loaded.bylines += len(bylines)
         self.loaded.tagged += len(tagged)
         self.step(len(batch), "articles")
+
+    def credits(self, article, bylines, tags):
+        """Return the row articles/credits.py would store for article: bylines in
+        order, tags by name."""
+        stored_bylines = [
+            [author, *self.credit[author], role] for _, author, role, _ in bylines
+        ]
+        stored_tags = sorted(
+            ([tag, *self.tag_credit[tag]] for tag in tags),
+            key=lambda tag: (tag[1], tag[0]),
+        )
+        connection = self.out.connection
+        return (
+            article.pk,
+            self.credits_field.get_db_prep_save(stored_bylines, connection),
+            self.credits_field.get_db_prep_save(stored_tags, connection),
+        )
 
     def article(self, serial, moment):
         rng = self.rng
