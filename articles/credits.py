@@ -18,6 +18,7 @@ read from the tables, as before, so a missing row is slower, never wrong.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
@@ -31,7 +32,7 @@ CACHE_NAME = "credits"
 def compute(article_ids):
     """Return {article id: (bylines, tags)} for article_ids, read from the tables:
     bylines as [author id, name, slug, role] in byline order, tags as [id, name,
-    slug] by name. Two queries per BATCH articles."""
+    slug] alphabetically (ignoring case). Two queries per BATCH articles."""
     credits = {pk: ([], []) for pk in article_ids}
     ids = list(credits)
     content_type = ContentType.objects.get_for_model(Article)
@@ -48,7 +49,7 @@ def compute(article_ids):
             credits[article_id][0].append(byline)
         tags = (
             TaggedItem.objects.filter(content_type=content_type, object_id__in=chunk)
-            .order_by("tag__name", "tag_id")
+            .order_by(Lower("tag__name"), "tag_id")
             .values_list("object_id", "tag_id", "tag__name", "tag__slug")
         )
         for article_id, *tag in tags:

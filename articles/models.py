@@ -610,7 +610,7 @@ class Article(models.Model):
 
     @property
     def tag_list(self):
-        """Return the article's tags by name (see with_credits())."""
+        """Return the article's tags alphabetically (see with_credits())."""
         from .credits import of
 
         return of(self)[1]
@@ -692,7 +692,7 @@ class ArticleCredits(models.Model):
     )
     # [author id, name, slug, role] per byline, in order.
     bylines = models.JSONField(default=list)
-    # [tag id, name, slug] per tag, by name.
+    # [tag id, name, slug] per tag, alphabetically (ignoring case).
     tags = models.JSONField(default=list)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models.functions import Lower
 
 
 BATCH = 2000
@@ -37,7 +38,7 @@ def store_credits(apps, schema_editor):
             tags = (
                 TaggedItem.objects.using(db)
                 .filter(content_type=content_type, object_id__in=chunk)
-                .order_by("tag__name", "tag_id")
+                .order_by(Lower("tag__name"), "tag_id")
                 .values_list("object_id", "tag_id", "tag__name", "tag__slug")
             )
             for article_id, *tag in tags:

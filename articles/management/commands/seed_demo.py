@@ -408,13 +408,13 @@ class DemoLoader:
 
     def credits(self, article, bylines, tags):
         """Return the row articles/credits.py would store for article: bylines in
-        order, tags by name."""
+        order, tags alphabetically (ignoring case)."""
         stored_bylines = [
             [author, *self.credit[author], role] for _, author, role, _ in bylines
         ]
         stored_tags = sorted(
             ([tag, *self.tag_credit[tag]] for tag in tags),
-            key=lambda tag: (tag[1], tag[0]),
+            key=lambda tag: (tag[1].lower(), tag[0]),
         )
         connection = self.out.connection
         return (
