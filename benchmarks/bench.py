@@ -536,6 +536,18 @@ def main(argv=None):
         default="page",
         help="cold runs: page cache off (default) or every cache off",
     )
+    parser.add_argument(
+        "--against",
+        type=int,
+        metavar="N",
+        help="pages scenario: also build a site with N articles and measure the "
+        "uncached pages of both in turns (A B B A, --rounds times), so that a "
+        "machine that speeds up or slows down during the run does not skew the "
+        "ratio of the two",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="with --against: turns per page"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     for name in ("duration", "connections", "threads", "workers", "items", "articles"):
@@ -548,6 +560,12 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
+    if args.against is not None:
+        if args.scenarios != ["pages"]:
+            parser.error("--against compares the pages scenario only")
+        if not 1 <= args.against <= 1_000_000 or args.rounds < 1:
+            parser.error("--against is 1 to 1,000,000 articles, --rounds at least 1")
+        return compare(args)
 
     bench = Bench(args.workers, args.postgres_url if args.db == "postgres" else None)
     bench.seed_rate = 0
@@ -613,6 +631,103 @@ def main(argv=None):
     if args.json:
         args.json.write_text(_as_json(results, args, machine, bench.seed_rate, memory))
     return 0
+
+
+def compare(args):
+    """Build two sites (--articles and --against articles), then measure every page
+    of both uncached, in turns: A B B A per round. A shared machine changes speed
+    over minutes; taking turns gives both sites the same mix of fast and slow
+    moments, so the ratio holds even when the absolute figures move."""
+    sizes = (args.articles, args.against)
+    benches = []
+    for index in range(len(sizes)):
+        url = None
+        if args.db == "postgres":
+            url = urllib.parse.urlsplit(args.postgres_url)
+            url = url._replace(path=f"{url.path}_{index + 1}").geturl()
+        benches.append(Bench(args.workers, url))
+    print(_machine(), flush=True)
+    try:
+        for bench, size in zip(benches, sizes, strict=True):
+            print(f"Preparing a site with {size:,} articles in {bench.tmp} ...")
+            bench.seed_rate = 0
+            bench.create_database()
+            bench.manage("migrate", "--noinput")
+            prepare_pages(bench, argparse.Namespace(**{**vars(args), "articles": size}))
+            bench.manage("collectstatic", "--noinput")
+            bench.start("cold")
+        targets = [page_targets(bench, args) for bench in benches]
+        duration = max(1, args.duration // 2)
+        turn = argparse.Namespace(**{**vars(args), "duration": duration})
+        print(
+            f"\ncold (page cache off), gunicorn {args.workers} sync workers each; "
+            f"wrk {args.threads} threads, {args.connections} connections; "
+            f"{args.rounds} rounds of A B B A, {duration} s per turn",
+            flush=True,
+        )
+        rows = []
+        for pair in zip(*targets, strict=True):
+            totals = [[0, 0.0, 0.0] for _ in benches]
+            for _ in range(args.rounds):
+                for index in (0, 1, 1, 0):
+                    result = run_wrk(benches[index], pair[index], turn)
+                    total = totals[index]
+                    total[0] += result.requests
+                    total[1] += result.cpu_ms * result.requests
+                    total[2] += result.db_cpu_ms * result.requests
+            cpu = [
+                (cpu / max(requests, 1), db / max(requests, 1))
+                for requests, cpu, db in totals
+            ]
+            rows.append((pair[0].name, cpu))
+            print(_compare_row(pair[0].name, cpu), flush=True)
+    except BenchError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for bench in benches:
+            bench.close()
+    rates = ", ".join(
+        f"{size:,}: {bench.seed_rate:,} articles/s"
+        for bench, size in zip(benches, sizes, strict=True)
+    )
+    print(f"\n{args.db}, demo data loaded at {rates}\n")
+    print(
+        f"| page | {sizes[0]:,} articles, CPU ms/req | {sizes[1]:,} articles, "
+        "CPU ms/req | ratio |"
+    )
+    print("|---|---|---|---|")
+    for name, cpu in rows:
+        cells = [f"{server:.2f}" + (f" + {db:.2f}" if db else "") for server, db in cpu]
+        print(f"| {name} | {cells[0]} | {cells[1]} | {_ratio(cpu):.2f} |")
+    print("\nCPU ms/req: user + sys of gunicorn (+ PostgreSQL backends) / requests;")
+    print("ratio: the second site over the first, database included")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": _machine(),
+                    "db": args.db,
+                    "articles": sizes,
+                    "seed_rates": [bench.seed_rate for bench in benches],
+                    "pages": dict(rows),
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+def _ratio(cpu):
+    (server_a, db_a), (server_b, db_b) = cpu
+    return (server_b + db_b) / max(server_a + db_a, 1e-9)
+
+
+def _compare_row(name, cpu):
+    cells = [f"{server:6.2f}" + (f" + {db:5.2f}" if db else "") for server, db in cpu]
+    return f"{name:<24} CPU ms/req {cells[0]}  vs  {cells[1]}  ratio {_ratio(cpu):.2f}"
 
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
