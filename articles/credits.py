@@ -8,18 +8,27 @@ PostgreSQL at 100,000 articles). So they are also kept as the pages print them, 
 one ArticleCredits row per article, which Article.objects.with_credits() joins to the
 article's own query.
 
-Only this module writes those rows, whenever what they copy changes: a byline saved or
-deleted, a tag link added or removed (taggit's add/set/remove/clear, a revision
-restored), an author or a tag renamed or deleted (the receivers below, connected in
-ArticlesConfig.ready()). Writes that send no signals (bulk_create(), update(), raw
-SQL) are covered by `manage.py refresh_related`; an article without a stored row is
-read from the tables, as before, so a missing row is slower, never wrong.
+Only this module writes those rows, whenever what they copy changes: a byline saved,
+moved or deleted, authors added through Article.authors, a tag link added, moved or
+removed (taggit's add/set/remove/clear, a revision restored), an author or a tag
+renamed or deleted (the receivers below, connected in ArticlesConfig.ready()).
+Writes that send no signals (bulk_create(), update(), raw SQL, or code older than
+this module running during a deploy) are covered by `manage.py refresh_related
+--all`, which stores every article's again (without --all: those without one); an
+article without a stored row is read from the tables, as before, so a missing row
+is slower, never wrong.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from taggit.models import Tag, TaggedItem
 
 from .models import Article, ArticleAuthor, ArticleCredits, Author
@@ -125,10 +134,21 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
         )
 
 
+def link_moving(sender, instance, raw=False, **kwargs):
+    # A byline or tag link saved onto another article (the tag admin's inline can)
+    # leaves the one it came from: remember that one, to refresh it too.
+    if raw or instance.pk is None:
+        return
+    field = "article_id" if sender is ArticleAuthor else "object_id"
+    before = sender._default_manager.filter(pk=instance.pk).values_list(field).first()
+    if before is not None and before[0] != getattr(instance, field):
+        instance._credits_moved_from = before[0]
+
+
 def byline_changed(sender, instance, origin=None, **kwargs):
     # An article's own delete takes its stored row with it.
     if not _deleting(origin, Article):
-        refresh([instance.article_id])
+        refresh([instance.article_id, getattr(instance, "_credits_moved_from", None)])
 
 
 def tag_link_changed(sender, instance, origin=None, **kwargs):
@@ -136,7 +156,24 @@ def tag_link_changed(sender, instance, origin=None, **kwargs):
     if _deleting(origin, Article) or _deleting(origin, Tag):
         return
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
-        refresh([instance.object_id])
+        refresh([instance.object_id, getattr(instance, "_credits_moved_from", None)])
+
+
+def authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Article.authors.add()/set() (and author.articles) insert bylines in bulk,
+    without post_save; removing sends post_delete, but clearing from the author's
+    side needs the articles known before."""
+    if action == "pre_clear" and reverse:
+        instance._credits_articles = list(
+            instance.bylines.values_list("article_id", flat=True)
+        )
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            refresh([instance.pk])
+        elif action == "post_clear":
+            refresh(getattr(instance, "_credits_articles", ()))
+        else:
+            refresh(pk_set or ())
 
 
 def _tagged_articles(tag):
@@ -168,6 +205,11 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(byline_changed, ArticleAuthor, dispatch_uid="credits_byline")
         signal.connect(tag_link_changed, TaggedItem, dispatch_uid="credits_tag_link")
+    for model in (ArticleAuthor, TaggedItem):
+        pre_save.connect(link_moving, model, dispatch_uid=f"credits_moving_{model}")
+    m2m_changed.connect(
+        authors_changed, Article.authors.through, dispatch_uid="credits_authors"
+    )
     post_save.connect(article_saved, Article, dispatch_uid="credits_article")
     post_save.connect(author_saved, Author, dispatch_uid="credits_author")
     post_save.connect(tag_saved, Tag, dispatch_uid="credits_tag")

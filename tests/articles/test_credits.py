@@ -113,6 +113,41 @@ def test_tags_changed_in_code_show_at_once():
     assert credits_on_page(article)[1] == []
 
 
+def test_authors_added_through_the_many_to_many_show_at_once():
+    nadia, karim = make_author(name="Nadia"), make_author(name="Karim")
+    first, second = make_article(), make_article()
+
+    first.authors.add(nadia, through_defaults={"role": "tekst"})
+    karim.articles.add(first, second)
+    assert credits_on_page(first)[0] == [
+        ("Nadia", "/auteur/nadia/"),
+        ("Karim", "/auteur/karim/"),
+    ]
+    assert credits_on_page(second)[0] == [("Karim", "/auteur/karim/")]
+
+    first.authors.set([karim])
+    assert credits_on_page(first)[0] == [("Karim", "/auteur/karim/")]
+    karim.articles.clear()
+    assert credits_on_page(first)[0] == []
+    assert credits_on_page(second)[0] == []
+
+
+def test_a_byline_or_tag_moved_to_another_article_leaves_the_first():
+    first = make_article(authors=[make_author(name="Nadia")], tags=["water"])
+    second = make_article()
+    byline = ArticleAuthor.objects.get(article=first)
+    link = first.tagged_items.get()
+
+    # As the tag admin's inline can: the link's article changes.
+    byline.article = second
+    byline.save()
+    link.object_id = second.pk
+    link.save()
+
+    assert credits_on_page(first) == ([], [])
+    assert credits_on_page(second) == ([("Nadia", "/auteur/nadia/")], ["water"])
+
+
 def test_a_renamed_author_is_renamed_on_every_article():
     author = make_author(name="Nadia Amrani")
     first = make_article(authors=[author])
