@@ -408,10 +408,10 @@ def killed_response(request, article):
 
 
 def moved_or_gone(request, slug):
-    """Answer a slug no public article has: withdrawn, renamed, or not found."""
-    killed = Article.objects.filter(slug=slug, status=Article.Status.KILLED).first()
-    if killed is not None:
-        return killed_response(request, killed)
+    """Answer a slug that is not the current slug of an article readers may see:
+    redirect when it is an old slug of one (a withdrawn article's page answers 410
+    there), else 404. (A withdrawn article's own slug never gets here: the article
+    page finds it and answers 410 itself.)"""
     moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug)
     moved = moved.first()
     if moved is not None and (moved.article.is_published() or moved.article.is_killed):

@@ -32,6 +32,13 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+def post_change(client, article, **overrides):
+    """Save article through its admin change form, changing only overrides."""
+    page = client.get(change_url(article))
+    data = admin_form_data(page, change_kind="minor", **overrides)
+    return client.post(change_url(article), data)
+
+
 def credits_on_page(article, stored=True):
     """Return the (author name, link) pairs and tag names the article page shows a
     reader, checking that they came with the article (stored), not from the
@@ -61,16 +68,12 @@ def feed_credits():
 def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_client):
     nadia, karim = make_author(name="Nadia Amrani"), make_author(name="Karim Tazi")
     article = make_article(title="Waterplan", authors=[nadia], tags=["water"])
-    page = editor_client.get(change_url(article))
 
-    response = editor_client.post(
-        change_url(article),
-        admin_form_data(
-            page,
-            tags="water, droogte",
-            change_kind="minor",
-            **{"bylines-1-author": karim.pk, "bylines-1-role": "foto"},
-        ),
+    response = post_change(
+        editor_client,
+        article,
+        tags="water, droogte",
+        **{"bylines-1-author": karim.pk, "bylines-1-role": "foto"},
     )
 
     assert response.status_code == 302
@@ -87,14 +90,8 @@ def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_cli
 
 def test_removed_bylines_and_tags_leave_the_page(editor_client):
     article = make_article(authors=[make_author(name="Nadia")], tags=["water", "zon"])
-    page = editor_client.get(change_url(article))
 
-    editor_client.post(
-        change_url(article),
-        admin_form_data(
-            page, tags="zon", change_kind="minor", **{"bylines-0-DELETE": "on"}
-        ),
-    )
+    post_change(editor_client, article, tags="zon", **{"bylines-0-DELETE": "on"})
 
     assert credits_on_page(article) == ([], ["zon"])
 
@@ -180,16 +177,9 @@ def test_a_renamed_or_deleted_tag_changes_every_article():
 def test_a_restored_revision_brings_back_its_bylines_and_tags(editor_client):
     author = make_author(name="Nadia")
     article = make_article(authors=[author], tags=["water"])
-    page = editor_client.get(change_url(article))
-    editor_client.post(change_url(article), admin_form_data(page, change_kind="minor"))
+    post_change(editor_client, article)
     good = Version.objects.get_for_object(article).first()
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        admin_form_data(
-            page, tags="droogte", change_kind="minor", **{"bylines-0-DELETE": "on"}
-        ),
-    )
+    post_change(editor_client, article, tags="droogte", **{"bylines-0-DELETE": "on"})
     assert credits_on_page(article) == ([], ["droogte"])
 
     url = reverse("admin:articles_article_revision", args=[article.pk, good.pk])
