@@ -43,15 +43,18 @@ class ArticlePaginator(Paginator):
     @cached_property
     def count(self):
         rows = self.object_list if self.counted is None else self.counted
-        if not isinstance(rows, QuerySet):
-            return super().count
         if self.page_hint is None:
-            return rows.count()
+            return rows.count() if isinstance(rows, QuerySet) else len(rows)
         limit = (max(self.page_hint, 1) + self.LOOK_AHEAD) * self.per_page
-        # Neither the order nor the annotations change the count; without them the
-        # database stops at the first rows it finds instead of ranking all of them
-        # (search) or computing what only the shown page needs (snippets).
-        found = rows.order_by().values("pk")[: limit + 1].count()
+        if isinstance(rows, QuerySet):
+            # Neither the order nor the annotations change the count; without them
+            # the database stops at the first rows it finds instead of computing
+            # what only the shown page needs.
+            found = rows.order_by().values("pk")[: limit + 1].count()
+        else:
+            # A sequence (search results) is counted as it is; the pages reached
+            # are the same as for a queryset.
+            found = len(rows)
         if found > limit:
             self.truncated = True
             return limit

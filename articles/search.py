@@ -14,6 +14,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,7 +28,6 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     DateTimeField,
     Expression,
     ExpressionWrapper,
@@ -40,7 +40,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -118,7 +118,10 @@ def search_vector():
 def search_articles(query):
     """Return the published articles matching query (a CleanQuery), best first.
 
-    On PostgreSQL, call add_headlines() on the page shown, for snippet().
+    With PostgreSQL or SQLite's FTS5, a Results sequence: the ranked ids of the
+    newest SEARCH_CANDIDATES matches, read in one query, whose rows are read a page
+    at a time (a slice is one query). Counting them costs nothing, and neither the
+    count nor the page runs the search again. Elsewhere a queryset.
     """
     # With the body, which for_listing() leaves out: snippets are made from it.
     articles = Article.objects.for_listing().defer(None)
@@ -131,6 +134,29 @@ def search_articles(query):
     # An SQLite without FTS5 (migration 0009 then made no index), or another
     # database: substring matching, slow on a large archive but correct.
     return _fallback_search(articles, query)
+
+
+class Results(Sequence):
+    """Search results: the matching articles' ids, best first, and the rows of
+    a slice of them read when asked for, in that order (for the paginator)."""
+
+    def __init__(self, ids, rows):
+        """rows(ids) returns the articles with those ids, in any order."""
+        self.ids = ids
+        self.rows = rows
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        found = {article.pk: article for article in self.rows(ids)}
+        # An article taken offline between the two queries is left out.
+        return [found[pk] for pk in ids if pk in found]
 
 
 class SearchDocument(Expression):
@@ -172,10 +198,47 @@ def _postgres_search(articles, query):
     newest = matches.order_by(newest_first.desc(), "-pk").values("pk")[
         :SEARCH_CANDIDATES
     ]
-    return (
-        articles.filter(pk__in=newest)
+    ranked = list(
+        Article.objects.filter(pk__in=newest)
         .annotate(rank=SearchRank(SearchDocument(), ts_query))
         .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+    def rows(ids):
+        # The snippet is PostgreSQL's headline, made for these articles only: it
+        # costs as much as reading the whole text.
+        return (
+            Article.objects.for_cards()
+            .filter(pk__in=ids)
+            .annotate(headline=_headline(ts_query))
+            .order_by()
+        )
+
+    return Results(ranked, rows)
+
+
+def _headline(ts_query):
+    """Return PostgreSQL's passage around the query's words, for snippet(): the
+    lead and the body's text, the matches between _START and _STOP."""
+    plain_body = Func(
+        F("body"),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return SearchHeadline(
+        Concat("lead", Value(" "), plain_body, output_field=TextField()),
+        ts_query,
+        config=SEARCH_CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=40,
+        min_words=20,
+        max_fragments=2,
+        fragment_delimiter=" … ",
     )
 
 
@@ -207,41 +270,6 @@ def _estimated_rows(queryset):
     if isinstance(plan, str):  # psycopg returns the JSON parsed or as text
         plan = json.loads(plan)
     return plan[0]["Plan"]["Plan Rows"]
-
-
-def add_headlines(articles, query):
-    """Set `headline` on the articles of one page: PostgreSQL's passage around the
-    query's words, the raw text for snippet(). One query, for these articles only:
-    a headline costs as much as reading the whole text."""
-    if connection.vendor != "postgresql" or not query or not articles:
-        return
-    plain_body = Func(
-        F("body"),
-        Value("<[^>]+>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
-    headlines = dict(
-        Article.objects.filter(pk__in=[article.pk for article in articles])
-        .annotate(
-            headline=SearchHeadline(
-                Concat("lead", Value(" "), plain_body, output_field=TextField()),
-                _ts_query(query),
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=40,
-                min_words=20,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .values_list("pk", "headline")
-    )
-    for article in articles:
-        article.headline = headlines.get(article.pk)
 
 
 def _stem(term):
@@ -452,27 +480,12 @@ def _sqlite_candidates(articles, query):
 def _sqlite_search(articles, query):
     if not fts_query(query):
         return articles.none()
-    # As on PostgreSQL: rank the newest SEARCH_CANDIDATES matches only.
-    ranked = _sqlite_candidates(articles, query)
-    if not ranked:
-        return articles.none()
-    # Each article's place in the ranking: found in a string of the ids, so that
-    # SQLite does not sort SEARCH_CANDIDATES whole rows by a value per row.
-    places = f",{','.join(map(str, ranked))},"
-    rank = Func(
-        Value(places),
-        Concat(Value(","), Cast("pk", CharField()), Value(",")),
-        function="instr",
-        output_field=IntegerField(),
-    )
-    # The candidates are published articles: filtering on that again would make
-    # SQLite walk the index of all published articles instead of looking up these.
-    return (
-        Article.objects.for_cards()
-        .defer(None)
-        .filter(pk__in=ranked)
-        .annotate(rank=rank)
-        .order_by("rank")
+    # As on PostgreSQL: rank the newest SEARCH_CANDIDATES matches only. The
+    # candidates are published articles: filtering on that again would make SQLite
+    # walk the index of all published articles instead of looking up these.
+    return Results(
+        _sqlite_candidates(articles, query),
+        lambda ids: Article.objects.for_cards().defer(None).filter(pk__in=ids),
     )
 
 

@@ -352,7 +352,6 @@ class SearchView(ArticleListMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        search.add_headlines(context["object_list"], self.query)
         for article in context["object_list"]:
             article.search_title = search.highlight_title(article, self.query)
             article.search_snippet = search.snippet(article, self.query)

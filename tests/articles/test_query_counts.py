@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Section
 from articles.pagination import ArticlePaginator
 from articles.views import ArticleListMixin, TaggedArticleListView
@@ -152,9 +153,7 @@ def test_article_page_with_stored_related_articles_keeps_its_budget(client, news
     assert not any("COUNT(" in sql.upper() for sql in queries)
 
 
-@pytest.mark.parametrize(
-    "url", ["/rubriek/rubriek-a/", "/tag/marokko/", "/archief/", "/zoeken/?q=artikel"]
-)
+@pytest.mark.parametrize("url", ["/rubriek/rubriek-a/", "/tag/marokko/", "/archief/"])
 def test_lists_never_count_the_whole_archive(client, newsroom, url):
     newsroom(12)
 
@@ -163,6 +162,21 @@ def test_lists_never_count_the_whole_archive(client, newsroom, url):
     assert counts
     # Counted as far as the pages a reader can reach from this one.
     assert all("LIMIT" in sql.upper() for sql in counts)
+
+
+def test_search_reads_a_bounded_number_of_candidates(client, newsroom, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 7)
+    newsroom(12)
+
+    sqls = queries_for(client, "/zoeken/?q=artikel")
+    html = client.get("/zoeken/?q=artikel").content.decode()
+
+    # The newest candidates are ranked, and counted in Python, whatever the archive.
+    assert any("LIMIT 7" in sql.upper() for sql in sqls)
+    assert not any(
+        "COUNT(" in sql.upper() and "LIMIT" not in sql.upper() for sql in sqls
+    )
+    assert "7 resultaten voor" in html
 
 
 def test_archive_lists_years_with_one_query_each(client, newsroom):
