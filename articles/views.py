@@ -88,6 +88,12 @@ class IdList(Subquery):
         return json.loads(value) if isinstance(value, str) else value
 
 
+# Compiled once per process and number of ids (newsroom/compiled.py).
+FRONT_PAGE_CARDS = CompiledQuery(
+    lambda *ids: Article.objects.filter(pk__in=ids).for_cards(section=False)
+)
+
+
 class FrontPageView(generic.TemplateView):
     template_name = "articles/front_page.html"
 
@@ -120,7 +126,7 @@ class FrontPageView(generic.TemplateView):
         # section from there (no join, no copy per card). In publication order,
         # as the latest list and each block show them.
         ids = {*latest_ids, *in_blocks, *([lead_id] if lead_id else [])}
-        cards = Article.objects.filter(pk__in=ids).for_cards(section=False)
+        cards = FRONT_PAGE_CARDS(*sorted(ids))
         section_by_pk = {section.pk: section for section in sections_menu}
         lead, latest, by_section = None, [], {}
         in_latest = set(latest_ids)
