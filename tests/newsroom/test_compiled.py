@@ -1,5 +1,7 @@
 """CompiledQuery: compiled once, run with each call's own values."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -92,3 +94,27 @@ def test_a_value_that_does_not_reach_the_sql_once_as_is_is_refused(build):
 def test_only_str_and_int_values(value):
     with pytest.raises(TypeError, match="str and int"):
         CompiledQuery(lambda v: Article.objects.filter(pk=v))(value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_thread_runs_it_on_its_own_connection():
+    # Compiled here, run there: a gunicorn thread, or a test server's.
+    article = make_article(title="Gedeeld")
+    by_slug = CompiledQuery(page_query)
+    assert by_slug(article.slug) == [article]
+    found, errors = [], []
+
+    def run():
+        try:
+            found.extend(by_slug(article.slug))
+        except Exception as error:  # reported below, with its type
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+    assert errors == []
+    assert [a.title for a in found] == ["Gedeeld"]
