@@ -369,11 +369,24 @@ class SearchView(ArticleListMixin, generic.ListView):
         return context
 
 
+# The list pages' own row by its unique slug, compiled once per process.
+SECTION_BY_SLUG = CompiledQuery(lambda slug: Section.objects.filter(slug=slug))
+TAG_BY_SLUG = CompiledQuery(lambda slug: Tag.objects.filter(slug=slug))
+AUTHOR_BY_SLUG = CompiledQuery(lambda slug: Author.objects.filter(slug=slug))
+
+
+def _by_slug_or_404(query, slug):
+    found = query(slug)
+    if not found:
+        raise Http404
+    return found[0]
+
+
 class SectionDetailView(ArticleListMixin, generic.ListView):
     template_name = "articles/section_detail.html"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = _by_slug_or_404(SECTION_BY_SLUG, self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -385,7 +398,7 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
     deep_pages_ids_first = False
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = _by_slug_or_404(TAG_BY_SLUG, self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_counted(self):
@@ -414,7 +427,7 @@ class AuthorDetailView(ArticleListMixin, generic.ListView):
     deep_pages_ids_first = False
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = _by_slug_or_404(AUTHOR_BY_SLUG, self.kwargs["slug"])
         return super().get_queryset().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
