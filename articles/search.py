@@ -564,7 +564,9 @@ def snippet(article, query):
     """Return a short passage of the article around the query's words, escaped, with
     those words in <mark>."""
     headline = getattr(article, "headline", None)
-    if headline:
+    # PostgreSQL's headline, also when empty (no lead or body): the page's rows
+    # are read without their body then.
+    if headline is not None:
         return mark_safe(_from_headline(headline))
     return mark_safe(_python_snippet(article, query))
 

@@ -178,6 +178,21 @@ def test_postgres_snippet_highlights_stemmed_matches_and_escapes_the_rest(client
     assert "<b>tekenen" not in html
 
 
+def test_results_without_lead_or_body_cost_no_query_each(
+    client, django_assert_num_queries
+):
+    for n in range(3):
+        make_article(title=f"Zandstorm {n}", lead="", body="")
+    make_article(title="Zandstorm in de Sahara", lead="De wind.", body="<p>Zand.</p>")
+
+    client.get("/zoeken/", {"q": "iets"})  # the ticker is cached from then on
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 3):
+        response = client.get("/zoeken/", {"q": "zandstorm"})
+
+    assert len(response.context_data["object_list"]) == 4
+    assert "De wind. Zand." in response.content.decode()
+
+
 @sqlite_only
 def test_sqlite_searches_its_fts5_index_title_first_and_finds_plurals(client):
     assert fulltext.is_ready(connection)
