@@ -8,6 +8,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .models import Article, Author, Section
@@ -105,9 +107,8 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         names = [byline.author.name for byline in item.byline]
-        if len(names) > 1:
-            return f"{', '.join(names[:-1])} en {names[-1]}"
-        return names[0] if names else None
+        # "A, B en C", as the article page's byline has it.
+        return get_text_list(names, _("en")) if names else None
 
     def item_author_link(self, item):
         bylines = item.byline
@@ -168,7 +169,9 @@ class SectionFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return obj.description or f"Het nieuwste uit de rubriek {obj.name}."
+        return obj.description or _("Het nieuwste uit de rubriek %(section)s.") % {
+            "section": obj.name
+        }
 
     def get_queryset(self, obj):
         return super().get_queryset(obj).filter(section=obj)
@@ -189,7 +192,7 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def description(self, obj):
-        return f"Artikelen over {obj.name}."
+        return _("Artikelen over %(tag)s.") % {"tag": obj.name}
 
     def get_queryset(self, obj):
         return super().get_queryset(obj).filter(tags=obj)
@@ -210,7 +213,7 @@ class AuthorFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return f"Artikelen van {obj.name}."
+        return _("Artikelen van %(author)s.") % {"author": obj.name}
 
     def get_queryset(self, obj):
         return super().get_queryset(obj).filter(bylines__author=obj)

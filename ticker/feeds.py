@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
 
 from .models import TickerItem
 
@@ -14,16 +15,20 @@ class TickerFeed(Feed):
     language = "nl"
 
     def title(self):
-        return f"{settings.NEWSROOM_SITE_NAME}: laatste nieuws"
+        return _("%(site_name)s: laatste nieuws") % {
+            "site_name": settings.NEWSROOM_SITE_NAME
+        }
 
     def description(self):
-        return "De korte berichten uit de nieuwsticker, de nieuwste eerst."
+        return _("De korte berichten uit de nieuwsticker, de nieuwste eerst.")
 
     def items(self):
         return TickerItem.objects.public().with_links()[:FEED_ITEMS]
 
     def item_title(self, item):
-        return f"Breaking: {item.headline}" if item.is_breaking else item.headline
+        if item.is_breaking:
+            return _("Breaking: %(headline)s") % {"headline": item.headline}
+        return item.headline
 
     def item_description(self, item):
         return item.headline
@@ -39,7 +44,7 @@ class TickerFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return ["Breaking"] if item.is_breaking else []
+        return [_("Breaking")] if item.is_breaking else []
 
     def item_guid(self, item):
         return f"newsroom:ticker:{item.pk}"

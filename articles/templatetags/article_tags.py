@@ -251,7 +251,7 @@ def article_json_ld(context, article):
         news_article["dateModified"] = timezone.localtime(
             article.modified_at
         ).isoformat(timespec="seconds")
-    crumbs = [("Voorpagina", home)]
+    crumbs = [(_("Voorpagina"), home)]
     if article.section:
         news_article["articleSection"] = article.section.name
         crumbs.append(
@@ -299,7 +299,7 @@ def list_json_ld(context, name, author=None):
             "url": url,
             **({"description": author.bio} if author.bio else {}),
         }
-    crumbs = _breadcrumbs([("Voorpagina", home), (name, url)])
+    crumbs = _breadcrumbs([(_("Voorpagina"), home), (name, url)])
     return json_ld({"@context": "https://schema.org", "@graph": [page, crumbs]})
 
 
