@@ -217,3 +217,23 @@ def test_bylines_and_tags_are_stored_as_the_site_stores_them():
         bylines, tags = computed[row.article_id]
         assert row.bylines == [list(byline) for byline in bylines], row.article_id
         assert row.tags == [list(tag) for tag in tags], row.article_id
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner statistics"
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgres_tables_are_vacuumed_and_analyzed_after_the_load():
+    seed(articles=60, ticker=5)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples, relallvisible FROM pg_class "
+            "WHERE relname IN ('articles_article', 'taggit_taggeditem')"
+        )
+        stats = {name: (tuples, visible) for name, tuples, visible in cursor}
+
+    # Counted by ANALYZE, and the pages marked all-visible by VACUUM, so that the
+    # planner reads the indexes from the first request on, without autovacuum.
+    assert stats["articles_article"][0] == 60
+    assert all(visible > 0 for _tuples, visible in stats.values())
