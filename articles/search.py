@@ -63,6 +63,11 @@ FTS_WEIGHTS = (10.0, 4.0, 1.0)
 _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _WORD = re.compile(r"\w+")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|hr|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|caption|"
+    r"thead|tbody|tr|th|td)\b[^>]*>",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -587,8 +592,9 @@ def _unmarked(text):
 
 
 def _python_snippet(article, query):
-    # The lead is plain text; only the body is HTML.
-    body = html.unescape(strip_tags(article.body))
+    # The lead is plain text; only the body is HTML, whose paragraphs, headings,
+    # list items and line breaks end in a space, not glued to the next.
+    body = html.unescape(strip_tags(_BLOCK_TAG.sub(" ", article.body)))
     text = _SPACE.sub(" ", f"{article.lead} {body}").strip()
     pattern = _term_pattern(query)
     first = pattern.search(_fold(text)) if pattern else None

@@ -509,6 +509,22 @@ def test_snippet_is_taken_from_the_body_around_the_match(client):
     assert len(article.search_snippet) < 600
 
 
+def test_snippet_keeps_paragraphs_and_list_items_apart(client):
+    make_article(
+        title="Oogst",
+        lead="",
+        body="<p>De eerste alinea.</p><p>Dadels uit Erfoud.</p><ul><li>een</li>"
+        "<li>twee</li></ul>Regel<br>daarna",
+    )
+
+    response = client.get("/zoeken/", {"q": "dadels"})
+    [article] = response.context_data["object_list"]
+
+    assert "alinea. <mark>Dadels</mark> uit Erfoud. een twee Regel daarna" in (
+        article.search_snippet
+    )
+
+
 def test_only_published_articles_are_found(client):
     make_article(title="Zichtbaar bericht over olijven")
     make_article(title="Concept over olijven", status=Article.Status.DRAFT)
