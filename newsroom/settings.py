@@ -110,7 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "taggit",
+    "newsroom.apps.TaggitConfig",  # taggit, as "Tags" in the admin
     "reversion",
     "django_prose_editor",
     "csp",

@@ -342,3 +342,10 @@ def test_lead_image_is_chosen_from_the_library_with_a_preview(admin_client):
     assert re.search(r'<input[^>]*type="file"[^>]*name="file"', upload)
     assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in upload
     assert "articles/focal_point.js" in upload
+
+
+def test_the_tags_app_is_called_tags_in_the_admin_menu(admin_client):
+    html = admin_client.get("/beheer/").content.decode()
+
+    assert ">Tags</a>" in html
+    assert "Taggit" not in html
