@@ -153,14 +153,20 @@ class Results(Sequence):
     def __len__(self):
         return len(self.ids)
 
+    def __iter__(self):
+        return iter(self[:])
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]
         ids = self.ids[index]
         if not ids:
             return []
-        found = {article.pk: article for article in self.rows(ids)}
-        # An article taken offline between the two queries is left out.
+        # An article taken offline or deleted between the two queries is left out
+        # (the public rule tested on each row, as the article page does).
+        found = {
+            article.pk: article for article in self.rows(ids) if article.is_published()
+        }
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -25,10 +25,14 @@ after the query.
 import copy
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 
-# Stand-ins no real query carries as a constant.
-_INT_STAND_IN = -(2**52)
+# Stand-ins no real query carries as a constant: within the range of every integer
+# field (Django empties or drops a lookup whose value is out of its field's range),
+# and a string no one types. A stand-in that still meets a constant of the query is
+# found twice and refused.
+_INT_STAND_IN = 32_000
+MAX_VALUES = 700
 _STR_STAND_IN = "\x1fcompiled-query-value-{}\x1f"
 
 
@@ -38,8 +42,12 @@ class CompiledQuery:
         self.build = build
         self._compiled = {}
 
-    def __call__(self, *values, using=DEFAULT_DB_ALIAS):
-        """Return the queryset's instances for values, as list(build(*values))."""
+    def __call__(self, *values, using=None):
+        """Return the queryset's instances for values, as list(build(*values)).
+
+        using: a database alias; by default the one the queryset reads from (the
+        database routers' choice).
+        """
         shape = (using, tuple(_value_type(value) for value in values))
         compiled = self._compiled.get(shape)
         if compiled is None:
@@ -48,12 +56,13 @@ class CompiledQuery:
         if sql is None:
             return []
         params = list(params)
-        for position, value in zip(positions, values, strict=True):
-            params[position] = value
+        for (position, kind), value in zip(positions, values, strict=True):
+            # As the stand-in came out: psycopg's Int2 for a small integer field.
+            params[position] = value if kind is type(value) else kind(value)
         # A copy of the compiled state that answers with the same SQL and these
         # values, on this thread's connection (connections are per thread).
         run = copy.copy(compiler)
-        run.connection = connections[using]
+        run.connection = connections[queryset.db]
         run.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: run
@@ -61,23 +70,40 @@ class CompiledQuery:
 
     def _compile(self, shape, using):
         _, types = shape
+        if len(types) > MAX_VALUES:
+            raise ImproperlyConfigured(
+                f"CompiledQuery takes at most {MAX_VALUES} values, not {len(types)}."
+            )
         stand_ins = [
-            _INT_STAND_IN - n if kind is int else _STR_STAND_IN.format(n)
+            _INT_STAND_IN + n if kind is int else _STR_STAND_IN.format(n)
             for n, kind in enumerate(types)
         ]
-        queryset = self.build(*stand_ins).using(using)
-        compiler = queryset.query.get_compiler(using=using)
+        queryset = self.build(*stand_ins)
+        if using is not None:
+            queryset = queryset.using(using)
+        compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
+            if stand_ins:
+                # The stand-ins decided the answer (a value no field could hold):
+                # real values might not.
+                raise ImproperlyConfigured(
+                    "CompiledQuery: the query came out empty for stand-in values."
+                ) from None
+            # No values to ask for, such as pk__in=(): empty whatever happens.
             return queryset, compiler, None, (), ()
         params = tuple(params)
         positions = []
         for stand_in in stand_ins:
+            # Also in a subclass: PostgreSQL's backend passes integers as psycopg's
+            # Int2, Int4 or Int8, by the field's size.
             found = [
-                n
+                (n, type(param))
                 for n, param in enumerate(params)
-                if type(param) is type(stand_in) and param == stand_in
+                if isinstance(param, type(stand_in))
+                and not isinstance(param, bool)
+                and param == stand_in
             ]
             if len(found) != 1:
                 raise ImproperlyConfigured(
@@ -85,6 +111,8 @@ class CompiledQuery:
                     f"instead of once, or was changed on the way: {sql}"
                 )
             positions.append(found[0])
+        # The compiler kept the connection it compiled on; each call sets its own.
+        compiler.connection = None
         return queryset, compiler, sql, params, positions
 
 

@@ -525,6 +525,21 @@ def test_snippet_keeps_paragraphs_and_list_items_apart(client):
     )
 
 
+def test_an_article_taken_offline_after_the_ranking_is_left_off_the_page():
+    found = [make_article(title=f"Kameelmarkt {n}") for n in range(3)]
+    results = search.search_articles(search.clean_query("kameelmarkt"))
+    assert len(results) == 3
+
+    found[1].status = Article.Status.DRAFT
+    found[1].save()
+
+    # The ranking was read before; the page's rows are tested as they are now.
+    assert {article.title for article in results} == {
+        "Kameelmarkt 0",
+        "Kameelmarkt 2",
+    }
+
+
 def test_only_published_articles_are_found(client):
     make_article(title="Zichtbaar bericht over olijven")
     make_article(title="Concept over olijven", status=Article.Status.DRAFT)

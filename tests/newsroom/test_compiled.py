@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.models import Article, Section
 from newsroom.compiled import CompiledQuery
 from tests.factories import make_article, make_author, make_image, make_section
 
@@ -118,3 +118,15 @@ def test_another_thread_runs_it_on_its_own_connection():
 
     assert errors == []
     assert [a.title for a in found] == ["Gedeeld"]
+
+
+def test_an_integer_field_of_any_range_takes_its_values():
+    # A stand-in outside a small integer field's range would make Django answer
+    # "nothing" without asking the database: compiled, every call would be empty.
+    second = make_section(name="Tweede", order=2)
+    make_section(name="Derde", order=3)
+    by_order = CompiledQuery(lambda order: Section.objects.filter(order=order))
+
+    assert by_order(2) == [second]
+    assert [s.name for s in by_order(3)] == ["Derde"]
+    assert by_order(4) == []

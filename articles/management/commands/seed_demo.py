@@ -154,6 +154,10 @@ class Command(BaseCommand):
                 )
         if loaded is not None:
             self.report(loaded, time.monotonic() - started)
+            self.vacuum()
+
+    def vacuum(self):
+        try:
             vacuum(
                 Article,
                 ArticleAuthor,
@@ -164,6 +168,11 @@ class Command(BaseCommand):
                 TaggedItem,
                 TickerItem,
             )
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrupted while vacuuming: the demo data is loaded; autovacuum, "
+                "or VACUUM ANALYZE, finishes the statistics."
+            ) from None
 
     def report(self, loaded, seconds):
         statuses = ", ".join(
@@ -572,14 +581,15 @@ def vacuum(*models):
     connection = connections[router.db_for_write(Article)]
     if connection.vendor != "postgresql":
         return
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    command = "ANALYZE" if in_transaction else "VACUUM (ANALYZE)"
     for model in models:
         table = connection.ops.quote_name(model._meta.db_table)
         try:
             # A savepoint in a transaction; without the rights to vacuum a table,
             # the load stays as it is.
             with contextlib.ExitStack() as stack:
-                if connection.in_atomic_block:
+                if in_transaction:
                     stack.enter_context(transaction.atomic())
                 cursor = stack.enter_context(connection.cursor())
                 cursor.execute(f"{command} {table}")
