@@ -349,3 +349,18 @@ def test_the_tags_app_is_called_tags_in_the_admin_menu(admin_client):
 
     assert ">Tags</a>" in html
     assert "Taggit" not in html
+
+
+def test_saved_messages_read_right_for_a_het_word(admin_client):
+    # Django's own Dutch says "De artikel ... is met succes gewijzigd".
+    article = make_article(title="Dadeloogst in Erfoud", status=Article.Status.DRAFT)
+    form_page = admin_client.get(change_url(article))
+
+    response = admin_client.post(
+        change_url(article), admin_form_data(form_page), follow=True
+    )
+    html = response.content.decode()
+
+    assert "(artikel) is gewijzigd." in html
+    assert "Dadeloogst in Erfoud</a>’ (artikel)" in html
+    assert "De artikel" not in html
