@@ -14,11 +14,8 @@ here, the few Django filters the pages use are Django's own.
 import functools
 import html
 import itertools
-import weakref
 
 import jinja2
-import jinja2.ext
-import jinja2.lexer
 from django.conf import settings
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
@@ -74,11 +71,7 @@ def environment(**options):
             "undefined": jinja2.ChainableUndefined,
             "keep_trailing_newline": True,
             "finalize": escape,
-            "extensions": [
-                "jinja2.ext.i18n",
-                ConstantTexts,
-                *options.get("extensions", ()),
-            ],
+            "extensions": ["jinja2.ext.i18n", *options.get("extensions", ())],
         }
     )
     # newstyle: {{ _("Pagina %(n)s", n=n) }}, values escaped and the text markup.
@@ -86,10 +79,7 @@ def environment(**options):
     # The same, with Django's escaping; a page with a request gets translators()
     # in its context instead of these, which look the language up on every call.
     env.globals.update(
-        _=_gettext_global,
-        gettext=_gettext_global,
-        ngettext=_ngettext_global,
-        **{TEXTS: _TextsGlobal()},
+        _=_gettext_global, gettext=_gettext_global, ngettext=_ngettext_global
     )
     env.globals.update(
         static=static,
@@ -137,60 +127,30 @@ def escape(value):
     return Markup(html.escape(str(value)))
 
 
-# The translating functions of each active translation (a language's catalogue).
-_translators = weakref.WeakKeyDictionary()
-
-
 def translators():
-    """Return the templates' _, gettext and ngettext for the active language.
+    """Return the templates' _, gettext and ngettext, bound to the active language.
 
-    Jinja2's newstyle gettext, bound to the active translation once per page:
+    Jinja2's newstyle gettext, with the active translation looked up once per page:
     Django's gettext looks the language up in a context-local on every call (3 us,
     and a page has a few dozen texts). The text is markup (a msgid's tags stay
     tags); the values filled in are escaped as Django escapes them, as {{ value }}
-    is. Texts without values come from a table filled as they are first asked
-    for, which ConstantTexts makes the templates read directly.
+    is.
     """
-    if not settings.USE_I18N:
-        return _make_translators(gettext, ngettext)
-    translation = trans_real.catalog()
-    try:
-        return _translators[translation]
-    except KeyError:
-        functions = _make_translators(translation.gettext, translation.ngettext)
-        _translators[translation] = functions
-        return functions
+    if settings.USE_I18N:
+        translation = trans_real.catalog()
+        lookup, lookup_plural = translation.gettext, translation.ngettext
+    else:
+        lookup, lookup_plural = gettext, ngettext
 
-
-class _TranslatedTexts(dict):
-    def __init__(self, lookup):
-        self.lookup = lookup
-
-    def __missing__(self, message):
+    def translate(message, /, **variables):
         # Formatted even without values, as Jinja2's newstyle gettext: "%%" is "%".
-        text = self[message] = Markup(self.lookup(message) % {})
-        return text
+        return Markup(lookup(message) % _escaped(variables))
 
-
-def _make_translators(lookup, lookup_plural):
-    texts = _TranslatedTexts(lookup)
-    translated = {}
-
-    def gettext(message, /, **variables):
-        if not variables:
-            return texts[message]
-        try:
-            text = translated[message]
-        except KeyError:
-            text = translated[message] = lookup(message)
-        return Markup(text % _escaped(variables))
-
-    def ngettext(singular, plural, number, /, **variables):
+    def translate_plural(singular, plural, number, /, **variables):
         variables.setdefault("num", number)
-        text = lookup_plural(singular, plural, number)
-        return Markup(text % _escaped(variables))
+        return Markup(lookup_plural(singular, plural, number) % _escaped(variables))
 
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, TEXTS: texts}
+    return {"_": translate, "gettext": translate, "ngettext": translate_plural}
 
 
 def _escaped(variables):
@@ -211,47 +171,6 @@ def _gettext_global(message, /, **variables):
 
 def _ngettext_global(singular, plural, number, /, **variables):
     return translators()["ngettext"](singular, plural, number, **variables)
-
-
-class _TextsGlobal:
-    def __getitem__(self, message):
-        return translators()[TEXTS][message]
-
-
-# The name ConstantTexts reads the translated texts from.
-TEXTS = "_translated_texts"
-
-
-class ConstantTexts(jinja2.ext.Extension):
-    """Compile {{ _("text") }} and {{ gettext("text") }} to a look-up in the
-    page's table of translated texts, {{ _translated_texts["text"] }}.
-
-    The text is the same; a function call costs Jinja2 twice what a look-up does
-    (1.4 against 0.65 us), and a page has some twenty of these. Calls with values
-    stay calls.
-    """
-
-    def filter_stream(self, stream):
-        tokens = list(stream)
-        index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            if (
-                token.type == "name"
-                and token.value in ("_", "gettext")
-                and [t.type for t in tokens[index + 1 : index + 4]]
-                == ["lparen", "string", "rparen"]
-                and (index == 0 or tokens[index - 1].type != "dot")
-            ):
-                line = token.lineno
-                yield jinja2.lexer.Token(line, "name", TEXTS)
-                yield jinja2.lexer.Token(line, "lbracket", "[")
-                yield tokens[index + 2]
-                yield jinja2.lexer.Token(line, "rbracket", "]")
-                index += 4
-            else:
-                yield token
-                index += 1
 
 
 def _with_context(function):
