@@ -5,6 +5,12 @@ inline formsets' management data come along as a browser would send them.
 """
 
 from django.forms import CheckboxInput, FileInput, MultiWidget
+from django.urls import reverse
+
+
+def change_url(article):
+    """Return the admin change form's address for article."""
+    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def _field_data(form):

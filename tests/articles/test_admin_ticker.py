@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member, make_ticker_item, make_user
 from ticker.models import TickerItem
 
@@ -16,10 +16,6 @@ pytestmark = pytest.mark.django_db
 
 TICKER_ADD = reverse("admin:ticker_tickeritem_add")
 LIVE = reverse("ticker:live")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def ticker_links(page):

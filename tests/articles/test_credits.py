@@ -16,20 +16,10 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, ArticleCredits
-from tests.articles.admin_forms import admin_form_data
-from tests.factories import make_article, make_author, make_member
+from tests.articles.admin_forms import admin_form_data, change_url
+from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_member("omar", "eindredacteur"))
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def post_change(client, article, **overrides):

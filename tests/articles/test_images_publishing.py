@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_image, make_member
 
 pytestmark = pytest.mark.django_db
@@ -17,16 +17,6 @@ NO_ALT = (
     "(potlood naast ‘Hoofdafbeelding’) wat erop te zien is, of vink daar "
     "‘decoratief’ aan als ze niets toevoegt."
 )
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_member("omar", "eindredacteur"))
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def post_change(client, article, **overrides):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow import ROLE_GROUPS, ensure_newsroom_groups
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,6 @@ def other_reporter():
 @pytest.fixture
 def editor():
     return make_member("omar", "eindredacteur")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def add_url():

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +26,6 @@ def article(reporter):
         published_at=None,
         created_by=reporter,
     )
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def test_reporter_makes_a_preview_link_from_the_admin(client, reporter, article):

@@ -14,18 +14,12 @@ from django.utils import timezone
 from articles import related
 from articles.models import Article
 from tests.articles.admin_forms import admin_form_data
-from tests.factories import make_article, make_member, make_section
+from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_member("omar", "eindredacteur"))
-    return client
 
 
 def post_change(client, article, **overrides):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_author, make_member
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,6 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def post_change(client, article, **overrides):

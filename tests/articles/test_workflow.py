@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate, SlugRedirect
-from tests.articles.admin_forms import admin_form_data
+from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member, make_ticker_item
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,6 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def post_change(client, article, **overrides):
