@@ -1,84 +1,258 @@
-"""The embedded default cache: Django's file cache, read from disk only when changed.
+"""Cache backends for which an unreachable cache is a slower site, never a broken one.
 
-Files are what makes the embedded default shared: every worker process (and
-manage.py shell) reads and writes the same folder, so an invalidation in one reaches
-all. Reading a file costs an open, a read and an unpickle on every request, though,
-and the page cache reads its generation on every request. `FileCache` keeps what it
-last read of a small immutable value in the process, and trusts it for as long as the
-file is the very same file: same inode, size and modification time (one `stat`).
+Everything Newsroom keeps in its cache (pages, the ticker, the section menu) can be
+rebuilt from the database. So when Redis is down, hung or out of memory, every read
+is a miss and every write is skipped and logged: pages are rendered instead of
+replayed, saves and imports commit as usual. Django's own backends raise instead;
+these subclasses override the public methods of the cache API and nothing else.
 
-Django's file cache replaces a file by renaming a new one over it, so a new value
-means a new inode, but the file system may hand out an inode just freed, and file
-times only have the kernel clock's few-millisecond granularity. A value is therefore
-kept only once its file is older than `SETTLED`: any replacement after that gets a
-later modification time.
+After a failure the cache is left alone for `RETRY_AFTER` seconds (a circuit
+breaker, shared by the threads of a process): during an outage a request costs no
+time waiting for the cache at all, instead of one socket timeout per cache call.
+
+Invalidations are the one write that must not be lost: a page cached before the
+outage would otherwise stay current after it. `replace_token()` writes them and,
+when the cache cannot take them, keeps retrying in the background until it can.
 """
 
-import dataclasses
-import os
-import pickle
+import atexit
+import logging
+import secrets
 import threading
 import time
-import zlib
-from datetime import datetime
 
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
 
-# Values that nobody can change in place: a kept copy can be handed out again.
-_IMMUTABLE = (str, bytes, int, float, bool, datetime, type(None))
-
-
-def _immutable(value):
-    if isinstance(value, _IMMUTABLE):
-        return True
-    if isinstance(value, tuple):
-        return all(_immutable(item) for item in value)
-    return dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen
+logger = logging.getLogger(__name__)
 
 
-class FileCache(FileBasedCache):
-    SETTLED = 0.05
-    # Small values only (generations, the ticker's state): pages keep their own
-    # copies in the page cache middleware.
-    MAX_KEPT = 64
-    MAX_KEPT_BYTES = 64 * 1024
+class Breaker:
+    """Whether a cache may be tried now; one per cache location and process."""
 
-    def __init__(self, dir, params):
-        super().__init__(dir, params)
-        self._kept = {}
-        self._lock = threading.Lock()
+    def __init__(self, name, retry_after):
+        self.name = name
+        self.retry_after = retry_after
+        self.lock = threading.Lock()
+        self.open_until = 0.0
+        self.down_since = None
+        self.skipped = 0
+
+    def allows(self):
+        if self.open_until <= time.monotonic():
+            return True
+        with self.lock:
+            self.skipped += 1
+        return False
+
+    def failed(self, operation, exc):
+        with self.lock:
+            self.open_until = time.monotonic() + self.retry_after
+            first = self.down_since is None
+            if first:
+                self.down_since = time.monotonic()
+        if first:
+            logger.warning(
+                "Cache %s unavailable (%s: %s); reads are misses and writes are "
+                "skipped, trying again every %s s",
+                self.name,
+                operation,
+                exc,
+                self.retry_after,
+            )
+        else:
+            logger.warning("Cache %s still unavailable (%s)", self.name, exc)
+
+    def succeeded(self):
+        if self.down_since is None:
+            return
+        with self.lock:
+            if self.down_since is None:
+                return
+            seconds = time.monotonic() - self.down_since
+            skipped, self.skipped, self.down_since = self.skipped, 0, None
+        logger.warning(
+            "Cache %s available again after %.1f s (%d operations skipped meanwhile)",
+            self.name,
+            seconds,
+            skipped,
+        )
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def _breaker(name, retry_after):
+    with _breakers_lock:
+        if name not in _breakers:
+            _breakers[name] = Breaker(name, retry_after)
+        return _breakers[name]
+
+
+class DegradingCacheMixin:
+    """Answer every cache call, whatever state the cache is in; see the docstring."""
+
+    #: The errors that mean "the cache is away", not "the caller made a mistake".
+    unavailable = ()
+    RETRY_AFTER = 5.0
+
+    def setup_breaker(self, location, params):
+        options = dict(params.get("OPTIONS") or {})
+        retry_after = float(options.pop("RETRY_AFTER", self.RETRY_AFTER))
+        self.breaker = _breaker(f"{type(self).__name__}:{location}", retry_after)
+        return {**params, "OPTIONS": options}
+
+    def guarded(self, operation, fallback, call, *args, **kwargs):
+        if not self.breaker.allows():
+            if operation in {"set", "add", "set_many", "delete", "delete_many"}:
+                logger.debug("Cache unavailable: %s skipped", operation)
+            return fallback
+        try:
+            result = call(*args, **kwargs)
+        except self.unavailable as exc:
+            self.breaker.failed(operation, exc)
+            return fallback
+        self.breaker.succeeded()
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.guarded("add", False, super().add, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        fname = self._key_to_file(key, version)
-        try:
-            stat = os.stat(fname)
-        except FileNotFoundError:
-            self._kept.pop(fname, None)
-            return default
-        signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        now = time.time()
-        kept = self._kept.get(fname)
-        if kept is not None and kept[0] == signature:
-            expiry, value = kept[1], kept[2]
-            if expiry is None or expiry > now:
-                return value
-        try:
-            with open(fname, "rb") as f:
-                expiry = pickle.load(f)
-                if expiry is not None and expiry < now:
-                    f.close()  # on Windows a file has to be closed before deleting
-                    self._delete(fname)
-                    return default
-                value = pickle.loads(zlib.decompress(f.read()))
-        except FileNotFoundError:
-            return default
-        if (
-            stat.st_size <= self.MAX_KEPT_BYTES
-            and now - stat.st_mtime > self.SETTLED
-            and _immutable(value)
-        ):
-            with self._lock:
-                if len(self._kept) >= self.MAX_KEPT:
-                    self._kept.clear()
-                self._kept[fname] = (signature, expiry, value)
-        return value
+        return self.guarded("get", default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.guarded("set", None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.guarded("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self.guarded("delete", False, super().delete, key, version)
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        return self.guarded("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self.guarded("has_key", False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        result = self.guarded("incr", None, super().incr, key, delta, version)
+        if result is None:
+            # What Django's API says about a missing key: every read is a miss.
+            raise ValueError(f"Key {key!r} not found (cache unavailable).")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # The cache API's way to say that keys were not stored: their list.
+        failed = list(data)
+        store = super().set_many
+        return self.guarded("set_many", failed, store, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self.guarded("delete_many", None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self.guarded("clear", False, super().clear)
+
+
+class DegradingRedisCache(DegradingCacheMixin, RedisCache):
+    """Django's Redis backend; unreachable, hung or full, it is a cache of misses.
+
+    Give it short `socket_connect_timeout` and `socket_timeout` OPTIONS (settings.py
+    does): a hung server then costs one short wait per `RETRY_AFTER` seconds.
+    """
+
+    def __init__(self, server, params):
+        from redis.exceptions import RedisError
+
+        self.unavailable = (RedisError, OSError)
+        super().__init__(server, self.setup_breaker(server, params))
+
+
+class DegradingFileCache(DegradingCacheMixin, FileBasedCache):
+    """Django's file cache; a full disk or a folder it cannot write is a miss."""
+
+    unavailable = (OSError, EOFError)
+
+    def __init__(self, dir, params):
+        super().__init__(dir, self.setup_breaker(dir, params))
+
+
+# Invalidation tokens that could not be written yet, retried in the background.
+
+
+class Retrier:
+    """Keep replacing tokens the cache could not take until it takes them."""
+
+    INTERVAL = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = {}
+        self.thread = None
+
+    def add(self, alias, key, timeout):
+        with self.lock:
+            self.pending[alias, key] = timeout
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self.run, name="cache-invalidation-retry", daemon=True
+                )
+                self.thread.start()
+
+    def run(self):
+        while True:
+            time.sleep(self.INTERVAL)
+            if not self.flush():
+                return
+
+    def flush(self):
+        """Try every pending token once; return whether some are still pending."""
+        with self.lock:
+            pending = dict(self.pending)
+        for (alias, key), timeout in pending.items():
+            if not caches[alias].set_many({key: new_token()}, timeout):
+                logger.warning("Cache invalidation %s delivered late", key)
+                with self.lock:
+                    if self.pending.get((alias, key)) == timeout:
+                        del self.pending[alias, key]
+        with self.lock:
+            if self.pending:
+                return True
+            self.thread = None
+            return False
+
+    def report_at_exit(self):
+        if self.pending and self.flush():
+            logger.error(
+                "Cache invalidations %s never reached the cache: cached pages may "
+                "show old content until they expire (PAGE_CACHE_SECONDS)",
+                ", ".join(key for _, key in self.pending),
+            )
+
+
+retrier = Retrier()
+atexit.register(retrier.report_at_exit)
+
+
+def new_token():
+    return secrets.token_hex(8)
+
+
+def replace_token(key, timeout, alias="default"):
+    """Store a fresh random token under key, now or, if the cache is away, later.
+
+    Return whether it was stored now. `set_many()` is the cache API's way to tell a
+    write that did not happen; a later retry writes another fresh token, which
+    invalidates just as well.
+    """
+    if caches[alias].set_many({key: new_token()}, timeout):
+        retrier.add(alias, key, timeout)
+        return False
+    return True

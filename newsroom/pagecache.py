@@ -28,6 +28,7 @@ import logging
 import math
 import secrets
 import threading
+import weakref
 from calendar import timegm
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,11 +37,12 @@ from functools import cached_property
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Subquery
 from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -50,6 +52,8 @@ from ticker.live import GENERATION_KEY as TICKER_GENERATION_KEY
 from ticker.live import get_state, next_midnight
 from ticker.views import live as ticker_live
 
+from .cache import replace_token
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -57,11 +61,16 @@ NEXT_CHANGE_KEY = "pagecache:next-change"
 ENTRY_PREFIX = "pagecache:page:"
 HISTORY_PREFIX = "pagecache:history:"
 
-# Query parameters that change a page: pagination (?page=) and the sitemaps' ?p=.
-PAGE_PARAMETERS = frozenset({"page", "p"})
-# Campaign and click ids that links from social media and newsletters carry; no view
-# reads them, so they do not make a page of their own.
-TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
+# Every key expires, so a cache without an eviction policy cannot fill up for good.
+# Generations and the next scheduled change are read on every request: a day.
+GENERATION_SECONDS = 24 * 60 * 60
+# A page's last ETag and Last-Modified, kept across invalidations: once it is gone,
+# the page's next Last-Modified is simply "now", which is later than any given out.
+HISTORY_SECONDS = 24 * 60 * 60
+# Query parameters of views that are not class-based list views (those say theirs
+# with paginate_by/page_kwarg), or that say so with a page_cache_parameters
+# attribute: Django's sitemap view reads ?p=.
+VIEW_PARAMETERS = {sitemap_views.sitemap: ("p",)}
 # Pages a worker process also keeps in its own memory (about 10-60 kB each).
 RECENT_PAGES = 100
 # Headers the middleware sets itself on every answer from the cache.
@@ -92,6 +101,17 @@ def new_generation():
     return secrets.token_hex(8)
 
 
+class _BumpAfterCommit:
+    def __call__(self):
+        bump()
+
+
+# Per thread and database alias: the bump waiting for the current transaction's
+# commit, held weakly. Django drops the callbacks of a transaction (or savepoint)
+# that rolls back, and with them the only strong reference.
+_after_commit = threading.local()
+
+
 def invalidate(using=None):
     """Make every cached page stale, in every process: now, and again after commit.
 
@@ -104,18 +124,23 @@ def invalidate(using=None):
     if not connection.in_atomic_block:
         return
     # One bump per transaction is enough, however many rows it writes.
-    if any(func is bump for _, func, _ in connection.run_on_commit):
+    pending = getattr(_after_commit, connection.alias, None)
+    if pending is not None and pending() is not None:
         return
-    transaction.on_commit(bump, using=using)
+    callback = _BumpAfterCommit()
+    setattr(_after_commit, connection.alias, weakref.ref(callback))
+    transaction.on_commit(callback, using=using)
 
 
 def bump():
-    """Replace the content generation now: every stored page is stale."""
-    try:
-        _cache().set(GENERATION_KEY, new_generation(), timeout=None)
-    except Exception:  # each cache backend raises its own errors
-        # The write itself succeeded; pages then refresh within PAGE_CACHE_SECONDS.
-        logger.exception("Could not invalidate the page cache")
+    """Replace the content generation now: every stored page is stale.
+
+    When the cache cannot take it (Redis away), the write commits all the same and
+    the bump is retried in the background until the cache is back
+    (newsroom/cache.py): pages kept from before the outage never outlive it.
+    """
+    if not replace_token(GENERATION_KEY, GENERATION_SECONDS):
+        logger.warning("Page cache not invalidated yet; retrying in the background")
 
 
 def current_generation(value=None):
@@ -129,7 +154,7 @@ def current_generation(value=None):
         cache = _cache()
         value = cache.get(GENERATION_KEY)
         if value is None:
-            cache.add(GENERATION_KEY, new_generation(), timeout=None)
+            cache.add(GENERATION_KEY, new_generation(), timeout=GENERATION_SECONDS)
             value = cache.get(GENERATION_KEY)
     return value
 
@@ -161,7 +186,9 @@ def next_change(now, generation):
     )
     candidates = [moment for moment in row or () if moment is not None]
     moment = min(candidates, default=None)
-    timeout = None if moment is None else math.ceil((moment - now).total_seconds())
+    timeout = GENERATION_SECONDS
+    if moment is not None:
+        timeout = min(timeout, math.ceil((moment - now).total_seconds()))
     cache.set(NEXT_CHANGE_KEY, (generation, moment), timeout=timeout)
     return moment
 
@@ -184,24 +211,41 @@ def valid_until(now, generation):
     return min(moments)
 
 
-def normalised_query(query_string):
+def view_parameters(view):
+    """Return the query parameters a view reads (and so pages differ by)."""
+    view_class = getattr(view, "view_class", None)
+    for owner in (view, view_class):
+        declared = getattr(owner, "page_cache_parameters", None)
+        if declared is not None:
+            return frozenset(declared)
+    if view_class is not None and getattr(view_class, "paginate_by", None):
+        return frozenset({view_class.page_kwarg})
+    return frozenset(VIEW_PARAMETERS.get(view, ()))
+
+
+def normalised_query(query_string, parameters):
     """Return the query string as part of a cache key, or None for "do not cache".
 
-    Pagination parameters stay, in their order; tracking parameters go; anything else
-    (an unknown or repeated parameter) makes the page uncacheable rather than letting
-    arbitrary query strings fill the cache.
+    Only the parameters the page reads make a page of their own: anything else
+    (tracking ids, made-up parameters) gets the page without it, from the same entry,
+    so arbitrary query strings cannot fill the cache. A page number counts once
+    however it is written (?page=02 is ?page=2); one written otherwise, or a
+    parameter given twice, is served but not kept.
     """
-    if not query_string:
+    if not query_string or not parameters:
         return ""
-    kept = []
+    kept = {}
     for name, value in parse_qsl(query_string, keep_blank_values=True):
-        if name in PAGE_PARAMETERS:
-            kept.append((name, value))
-        elif not (name.startswith("utm_") or name in TRACKING_PARAMETERS):
+        if name not in parameters:
+            continue
+        if name in kept:
             return None
-    if len({name for name, _ in kept}) != len(kept):
-        return None
-    return urlencode(sorted(kept))
+        if value.isascii() and value.isdigit():
+            value = str(int(value))
+        elif value not in ("", "last"):
+            return None
+        kept[name] = value
+    return urlencode(sorted(kept.items()))
 
 
 def content_etag(content):
@@ -264,12 +308,23 @@ class PageCacheMiddleware:
             return self.conditional(request, self.get_response(request))
         query = None
         if path != self.search_path:
-            query = normalised_query(request.META.get("QUERY_STRING", ""))
+            query = self.cache_query(request)
         if query is None:
             return self.uncached(request)
         return self.cached(request, query)
 
     # Anonymous readers, pages that are kept.
+
+    def cache_query(self, request):
+        """Return the part of the query string that makes a page, or None."""
+        query_string = request.META.get("QUERY_STRING", "")
+        if not query_string:
+            return ""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return normalised_query(query_string, view_parameters(match.func))
 
     def cached(self, request, query):
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
@@ -373,7 +428,7 @@ class PageCacheMiddleware:
                 if previous_etag == etag:
                     return previous_stamp
                 stamp = max(stamp, previous_stamp + 1)
-            _page_cache().set(key, (etag, stamp), timeout=None)
+            _page_cache().set(key, (etag, stamp), timeout=HISTORY_SECONDS)
         except Exception:
             logger.exception("Page cache unavailable for Last-Modified")
         return stamp

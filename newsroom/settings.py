@@ -56,6 +56,17 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number.") from None
 
 
+def env_seconds(name, default):
+    value = env(name)
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1
+    if not 0 < seconds < 3600:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, e.g. 0.5.")
+    return seconds
+
+
 # A bare checkout: manage.py run with neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set,
 # as in a developer's first `manage.py check` or `makemigrations`. It gets the local
 # development settings. A deployment sets DJANGO_SECRET_KEY, and gunicorn or any other
@@ -204,13 +215,20 @@ def _cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Down, hung or full, Redis is a cache of misses (newsroom/cache.py): a
+            # slower site, not a broken one. Redis answers in well under a
+            # millisecond; a server that takes longer is treated as away, and left
+            # alone for CACHE_RETRY_SECONDS before it is tried again.
+            "BACKEND": "newsroom.cache.DegradingRedisCache",
             "LOCATION": url,
-            # A dead Redis must fail a request (and /readyz) quickly, not hang it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": env_seconds("CACHE_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_seconds("CACHE_SOCKET_TIMEOUT", 0.5),
+                "RETRY_AFTER": env_seconds("CACHE_RETRY_SECONDS", 5),
+            },
         }
     if scheme == "file":
-        return {"BACKEND": "newsroom.cache.FileCache", "LOCATION": rest}
+        return {"BACKEND": "newsroom.cache.DegradingFileCache", "LOCATION": rest}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
@@ -224,7 +242,7 @@ def _embedded_caches(database):
 
     Unlike a local-memory cache, files are shared by every worker process, so a change
     saved in one process (or in manage.py shell) reaches all of them at once (see
-    newsroom/cache.py for how reading them stays cheap). They sit
+    newsroom/cache.py for what happens when the disk refuses them). They sit
     next to a SQLite database (var/cache for the default one), under a key prefix made
     from the database's identity: two databases never read each other's entries.
     Pages get a folder of their own: culling the many page files must never throw out
@@ -241,7 +259,7 @@ def _embedded_caches(database):
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
     prefix = f"{env('CACHE_KEY_PREFIX', 'newsroom')}-{digest}"
-    backend = "newsroom.cache.FileCache"
+    backend = "newsroom.cache.DegradingFileCache"
     return {
         "default": {
             "BACKEND": backend,

@@ -5,11 +5,15 @@ The cache holds one `TickerState` (the rendered item list, its ETag and Last-Mod
 plus a generation token. Saving or deleting an item replaces the token, so a state
 that was being built while the item changed is thrown away instead of being served
 until it expires.
+
+Every read and write goes through the cache's public API; with the cache away
+(newsroom/cache.py) each read is a miss and the state is built from the database, a
+generation that could not be replaced is retried in the background, and every key
+expires, at the latest after `MAX_LIFETIME`.
 """
 
 import hashlib
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,11 +24,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom.cache import new_token, replace_token
+
 from .models import ARTICLE_TIME_FIELDS, TickerItem, reader_link
 
 STATE_KEY = "ticker:state"
 GENERATION_KEY = "ticker:generation"
 HISTORY_KEY = "ticker:history"
+# The longest any of these keys is kept: rebuilding the ticker costs one query, and
+# a state that outlived an invalidation the cache never received (an import run
+# while Redis was away) is gone by then at the latest.
+MAX_LIFETIME = timedelta(hours=1)
+GENERATION_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,7 @@ def get_state() -> TickerState:
     if generation is None:
         # No generation yet (or evicted): start one, so that a state stored under
         # "none" cannot come back the next time it is missing.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        cache.add(GENERATION_KEY, new_token(), timeout=GENERATION_SECONDS)
         generation = cache.get(GENERATION_KEY)
     if state is not None and state.generation == generation and now < state.valid_until:
         return state
@@ -98,7 +109,7 @@ def build_state(now, *, generation=None) -> TickerState:
     limit = settings.TICKER_ITEMS
     rows = list(TickerItem.objects.for_ticker(limit, now))
     # The date shown next to the time changes at midnight.
-    changes = [next_midnight(now)]
+    changes = [next_midnight(now), now + MAX_LIFETIME]
     if rows and rows[0]["published_at"] > now:
         changes.append(rows.pop(0)["published_at"])
     rows = rows[:limit]
@@ -168,7 +179,7 @@ def _last_modified(etag, now):
         if previous_etag == etag:
             return previous_date
         now = max(now, previous_date + timedelta(seconds=1))
-    cache.set(HISTORY_KEY, (etag, now), timeout=None)
+    cache.set(HISTORY_KEY, (etag, now), timeout=GENERATION_SECONDS)
     return now
 
 
@@ -192,7 +203,8 @@ def invalidate(using=None):
 def _bump():
     # A fresh random token, not an increment: the file cache has no atomic incr, and
     # two processes counting at once could bring back a value a stale state carries.
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    # Retried in the background when the cache cannot take it now.
+    replace_token(GENERATION_KEY, GENERATION_SECONDS)
     # The ticker is on every page: cached pages go too, bulk actions included.
     from newsroom import pagecache
 
