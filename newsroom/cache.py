@@ -73,7 +73,7 @@ class Breaker:
                 return
             seconds = time.monotonic() - self.down_since
             skipped, self.skipped, self.down_since = self.skipped, 0, None
-        logger.warning(
+        logger.info(
             "Cache %s available again after %.1f s (%d operations skipped meanwhile)",
             self.name,
             seconds,
@@ -181,7 +181,11 @@ class DegradingFileCache(DegradingCacheMixin, FileBasedCache):
     unavailable = (OSError, EOFError)
 
     def __init__(self, dir, params):
-        super().__init__(dir, self.setup_breaker(dir, params))
+        params = self.setup_breaker(dir, params)
+        try:
+            super().__init__(dir, params)
+        except OSError as exc:  # it creates its folder first thing
+            self.breaker.failed("create folder", exc)
 
 
 # Invalidation tokens that could not be written yet, retried in the background.
@@ -199,6 +203,10 @@ class Retrier:
 
     def add(self, alias, key, timeout):
         with self.lock:
+            if (alias, key) not in self.pending:
+                logger.warning(
+                    "Cache invalidation %s queued until the cache is back", key
+                )
             self.pending[alias, key] = timeout
             if self.thread is None:
                 self.thread = threading.Thread(
@@ -218,7 +226,7 @@ class Retrier:
             pending = dict(self.pending)
         for (alias, key), timeout in pending.items():
             if not caches[alias].set_many({key: new_token()}, timeout):
-                logger.warning("Cache invalidation %s delivered late", key)
+                logger.info("Cache invalidation %s delivered late", key)
                 with self.lock:
                     if self.pending.get((alias, key)) == timeout:
                         del self.pending[alias, key]

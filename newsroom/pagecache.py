@@ -139,8 +139,7 @@ def bump():
     the bump is retried in the background until the cache is back
     (newsroom/cache.py): pages kept from before the outage never outlive it.
     """
-    if not replace_token(GENERATION_KEY, GENERATION_SECONDS):
-        logger.warning("Page cache not invalidated yet; retrying in the background")
+    replace_token(GENERATION_KEY, GENERATION_SECONDS)
 
 
 def current_generation(value=None):
