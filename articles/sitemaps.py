@@ -230,6 +230,10 @@ def article_sitemap(request):
     return response
 
 
+# Each ?p= is a page of its own in the page cache; other parameters are not.
+article_sitemap.page_cache_parameters = ("p",)
+
+
 sitemaps = {
     "articles": ArticleSitemap,
     "news": NewsSitemap,

@@ -38,6 +38,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.syndication.views import Feed
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Subquery
@@ -67,10 +68,12 @@ GENERATION_SECONDS = 24 * 60 * 60
 # A page's last ETag and Last-Modified, kept across invalidations: once it is gone,
 # the page's next Last-Modified is simply "now", which is later than any given out.
 HISTORY_SECONDS = 24 * 60 * 60
-# Query parameters of views that are not class-based list views (those say theirs
-# with paginate_by/page_kwarg), or that say so with a page_cache_parameters
-# attribute: Django's sitemap view reads ?p=.
-VIEW_PARAMETERS = {sitemap_views.sitemap: ("p",)}
+# The query parameters of Django's views (ours carry a page_cache_parameters
+# attribute): the sitemap reads ?p=, the sitemap index nothing.
+VIEW_PARAMETERS = {sitemap_views.sitemap: ("p",), sitemap_views.index: ()}
+# Campaign and click ids that links from social media and newsletters carry; no view
+# reads them, so they never make a page of their own.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
 # Pages a worker process also keeps in its own memory (about 10-60 kB each).
 RECENT_PAGES = 100
 # Headers the middleware sets itself on every answer from the cache.
@@ -211,15 +214,23 @@ def valid_until(now, generation):
 
 
 def view_parameters(view):
-    """Return the query parameters a view reads (and so pages differ by)."""
+    """Return the query parameters a view reads (its pages differ by), or None
+    when it does not say."""
     view_class = getattr(view, "view_class", None)
     for owner in (view, view_class):
         declared = getattr(owner, "page_cache_parameters", None)
         if declared is not None:
             return frozenset(declared)
-    if view_class is not None and getattr(view_class, "paginate_by", None):
-        return frozenset({view_class.page_kwarg})
-    return frozenset(VIEW_PARAMETERS.get(view, ()))
+    if view in VIEW_PARAMETERS:
+        return frozenset(VIEW_PARAMETERS[view])
+    if view_class is not None:
+        # Django's generic views read no query parameter but the page number.
+        if getattr(view_class, "paginate_by", None):
+            return frozenset({view_class.page_kwarg})
+        return frozenset()
+    if isinstance(view, Feed):
+        return frozenset()
+    return None
 
 
 def normalised_query(query_string, parameters):
@@ -229,12 +240,18 @@ def normalised_query(query_string, parameters):
     (tracking ids, made-up parameters) gets the page without it, from the same entry,
     so arbitrary query strings cannot fill the cache. A page number counts once
     however it is written (?page=02 is ?page=2); one written otherwise, or a
-    parameter given twice, is served but not kept.
+    parameter given twice, is served but not kept. For a view that does not say
+    which parameters it reads (parameters None), any but the tracking ones mean
+    "not kept".
     """
-    if not query_string or not parameters:
+    if not query_string:
         return ""
     kept = {}
     for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if parameters is None:
+            if name.startswith("utm_") or name in TRACKING_PARAMETERS:
+                continue
+            return None
         if name not in parameters:
             continue
         if name in kept:
