@@ -48,10 +48,10 @@ class NavSections:
 
     The entry is keyed by the page cache's content generation, which every saved or
     deleted section (or any other content) replaces, in every process: a menu read
-    just before a change is stored under the old key, never read again. Frozen, the
-    menu stays in each worker's memory (newsroom/cache.py): one stat of the
-    generation and one of the menu instead of a query, 0.26 ms, on every page. A cache
-    each process keeps to itself cannot be invalidated from another: then the query.
+    just before a change is stored under the old key, never read again. A cache each
+    process keeps to itself cannot be invalidated from another: then the query. With
+    the cache away (newsroom/cache.py) the key holds no generation, is never found,
+    and the menu is queried.
     """
 
     TIMEOUT = 24 * 60 * 60
