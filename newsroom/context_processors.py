@@ -71,7 +71,10 @@ class NavSections:
     def _read(self):
         if not settings.CACHE_IS_SHARED:
             return self._query()
-        key = f"nav-sections:{pagecache.current_generation()}"
+        generation = pagecache.current_generation()
+        if generation is None:  # the cache is away
+            return self._query()
+        key = f"nav-sections:{generation}"
         sections = cache.get(key)
         if sections is None:
             sections = self._query()

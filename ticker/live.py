@@ -89,7 +89,9 @@ def get_state() -> TickerState:
         return state
     state = build_state(now, generation=generation)
     timeout = (state.valid_until - now).total_seconds()
-    if timeout > 0:
+    # No generation: the cache is away, and a state stored now could not be told
+    # from a current one when it comes back.
+    if timeout > 0 and generation is not None:
         cache.set(STATE_KEY, state, timeout=math.ceil(timeout))
     return state
 

@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from newsroom import cache as newsroom_cache
 from newsroom.cache import DegradingFileCache, DegradingRedisCache, replace_token
-from tests.factories import make_article
+from tests.factories import make_article, make_section, make_ticker_item
 
 pytestmark = pytest.mark.django_db
 
@@ -117,17 +117,26 @@ def test_a_hung_redis_costs_one_short_wait_then_nothing(hung_server):
 
 
 def test_pages_are_served_while_the_cache_hangs(client, page_cache, hung_server):
-    article = make_article(title="Haven van Tanger groeit")
+    article = make_article(
+        title="Haven van Tanger groeit", section=make_section(name="Economie")
+    )
+    make_ticker_item(headline="Storm op zee")
 
     with override_settings(CACHES=redis_settings(hung_server)):
         started = time.monotonic()
-        for path in ("/", article.get_absolute_url(), "/ticker/", "/feed/"):
-            response = client.get(path)
-            assert response.status_code == 200, path
+        pages = {
+            path: client.get(path)
+            for path in ("/", article.get_absolute_url(), "/ticker/", "/feed/")
+        }
         ready = client.get("/readyz")
         seconds = time.monotonic() - started
 
-    assert "Haven van Tanger groeit" in response.text
+    assert [r.status_code for r in pages.values()] == [200] * 4
+    article_page = pages[article.get_absolute_url()]
+    assert "Haven van Tanger groeit" in article_page.text
+    # The section menu and the ticker, from the database.
+    assert "Economie" in article_page.text
+    assert "Storm op zee" in article_page.text
     assert ready.status_code == 200
     assert ready.json() == {"status": "degraded", "reason": "cache"}
     assert seconds < 3
