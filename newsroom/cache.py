@@ -240,7 +240,9 @@ class Retrier:
         if self.pending and self.flush():
             logger.error(
                 "Cache invalidations %s never reached the cache: cached pages may "
-                "show old content until they expire (PAGE_CACHE_SECONDS)",
+                "show old content until they expire (PAGE_CACHE_SECONDS). Once the "
+                "cache is back, run: manage.py shell -c 'from newsroom import "
+                "pagecache; pagecache.invalidate()'",
                 ", ".join(key for _, key in self.pending),
             )
 
