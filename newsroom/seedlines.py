@@ -100,6 +100,7 @@ class Reading:
     headline: str = ""
     note: str = ""
     reason: str = ""
+    written: str = ""  # the prefix as the file has it, "- 17:07"
 
 
 def is_boilerplate(text: str) -> bool:
@@ -204,12 +205,14 @@ def _read_time(match, text):
         deviations.append("spaces inside the time")
     note = ""
     if deviations:
-        prefix = text[: match.end("minute")]
-        note = (
-            f"ticker line written as {prefix!r} ({', '.join(deviations)}); read as "
-            f"{hour:02}:{minute:02}"
-        )
-    return Reading("ticker", datetime.time(hour, minute), rest.strip(), note=note)
+        note = f"sloppy ticker line ({', '.join(deviations)}); read as a ticker item"
+    return Reading(
+        "ticker",
+        datetime.time(hour, minute),
+        rest.strip(),
+        note=note,
+        written=text[: match.end("minute")],
+    )
 
 
 def _starts_a_headline(text):

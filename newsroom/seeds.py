@@ -406,9 +406,11 @@ class _Page:
                 )
             previous_time = moment
             seen_headlines[headline] = line.number
-            detail = f"{moment:%H:%M}" + (
-                f", {days_back} day(s) back" if days_back else ""
-            )
+            detail = f"{moment:%H:%M}"
+            if reading.note:
+                detail += f" (written {reading.written!r})"
+            if days_back:
+                detail += f", {days_back} day{'s' if days_back > 1 else ''} back"
             self.roles[line.number] = SeedLine(line.number, "ticker", headline, detail)
             ticker.append(TickerLine(line.number, moment, headline, days_back))
         return ticker

@@ -90,6 +90,21 @@ def _is_utf8(text):
     return True
 
 
+def name_lines(numbers):
+    """Return "line 3", or "lines 1–4, 7" for several line numbers in order."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    ranges = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return "lines " + ", ".join(
+        str(first) if first == last else f"{first}–{last}" for first, last in ranges
+    )
+
+
 class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
     pass
 
@@ -244,8 +259,17 @@ class Command(BaseCommand):
         return [files[name] for name in sorted(files)]
 
     def report_lines(self, seed, result, now, dry_run):
+        # The same warning on many lines (a whole ticker written sloppily) is one.
+        grouped = {}
         for warning in seed.warnings:
-            self.log(1, self.style.WARNING(f"  warning: {seed.source}, {warning}"))
+            grouped.setdefault(warning.message, []).append(warning.line)
+        for message, lines in grouped.items():
+            self.log(
+                1,
+                self.style.WARNING(
+                    f"  warning: {seed.source}, {name_lines(lines)}: {message}"
+                ),
+            )
         if any(
             seed.ticker_moment(item, result.day, now.tzinfo) > now
             for item in seed.ticker
