@@ -160,24 +160,26 @@ def read_line(text: str) -> Reading:
 def _read_time(match, text):
     """Return the Reading of a line that starts with a time, or None if it is no time.
 
-    "12.000 mensen" and "- 25.000 mensen" start with a number, not a time; without a
-    dash only "HH:MM" counts, so "12.30 uur" in a sentence stays text.
+    "12.000 mensen" and "- 25.000 mensen" start with a number, not a time. Without a
+    dash, "12.50 euro" and "12:00 uur: de markt opent" are text; "17.07Kop", glued as
+    scraped, is not.
     """
     marker, separator = match["marker"], match["separator"]
     dotted = "." in separator
     rest = match["rest"]
-    if dotted and (marker is None or rest[:1].isdigit()):
+    sentence = _HOUR_WORD.match(rest.strip())
+    if dotted and rest[:1].isdigit():
+        return None
+    if marker is None and (sentence or (dotted and not rest[:1].isalpha())):
         return None
     hour, minute = int(match["hour"]), int(match["minute"])
     shown = f"{match['hour']}{separator.strip()}{match['minute']}"
     valid = hour <= 23 and minute <= 59
-    if marker is None and (not valid or _HOUR_WORD.match(rest.strip())):
-        return None
     if not valid:
         if dotted:
             return Reading("ticker-like", reason=f"{shown!r} is not a valid time")
         raise LineError(f"{shown} is not a valid time (00:00 to 23:59)")
-    if _HOUR_WORD.match(rest.strip()):
+    if sentence:
         return Reading(
             "ticker-like",
             reason=f"a sentence starting with a time ({shown} uur), not a headline",

@@ -376,7 +376,9 @@ class _Page:
                 self.warnings.append(SeedWarning(line.number, reading.note))
             headline = reading.headline
             if not headline:
-                invisible = any("zero-width" in p for p in line.problems)
+                invisible = any(
+                    "zero-width" in p or "byte order mark" in p for p in line.problems
+                )
                 self.skip(
                     line.number,
                     line.text,
