@@ -161,8 +161,8 @@ def _read_time(match, text):
     """Return the Reading of a line that starts with a time, or None if it is no time.
 
     "12.000 mensen" and "- 25.000 mensen" start with a number, not a time. Without a
-    dash, "12.50 euro" and "12:00 uur: de markt opent" are text; "17.07Kop", glued as
-    scraped, is not.
+    dash, "12.50 euro" and "12:00 uur: de markt opent" are text; "17.07Kop" (glued as
+    scraped) and "17.07 Kop" are not.
     """
     marker, separator = match["marker"], match["separator"]
     dotted = "." in separator
@@ -170,7 +170,7 @@ def _read_time(match, text):
     sentence = _HOUR_WORD.match(rest.strip())
     if dotted and rest[:1].isdigit():
         return None
-    if marker is None and (sentence or (dotted and not rest[:1].isalpha())):
+    if marker is None and (sentence or (dotted and not _glued_or_headline(rest))):
         return None
     hour, minute = int(match["hour"]), int(match["minute"])
     shown = f"{match['hour']}{separator.strip()}{match['minute']}"
@@ -186,9 +186,7 @@ def _read_time(match, text):
         )
     # A dot could be a price or a score ("- 12.50 euro"): only a headline glued to the
     # time, or starting with a capital letter or a quote, makes it a time.
-    if dotted and not (
-        rest[:1].isalpha() or (rest[:1] == " " and _starts_a_headline(rest[1:]))
-    ):
+    if dotted and not _glued_or_headline(rest):
         return Reading(
             "ticker-like",
             reason=f"{shown!r} may be a number rather than a time; write ticker times "
@@ -217,5 +215,8 @@ def _read_time(match, text):
     )
 
 
-def _starts_a_headline(text):
-    return text[:1].isupper() or text[:1] in _QUOTES
+def _glued_or_headline(rest):
+    """Return True if rest (after a time) is a headline: glued, or capitalised."""
+    return rest[:1].isalpha() or (
+        rest[:1] == " " and (rest[1:2].isupper() or rest[1:2] in _QUOTES)
+    )

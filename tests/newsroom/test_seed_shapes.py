@@ -18,12 +18,13 @@ BOILERPLATE = "Volg ons op Facebook\n"
 ARTICLE = "Titel van het stuk\nDe intro.\nEerste alinea.\nTweede alinea.\n"
 TICKER = "- 17:07Kop een\n- 16:30 Kop twee\n"
 
-# Written independently of the parser: a line that starts with a time, after a dash
-# or a bullet, or on its own (with a colon, or a dot glued to the headline as scraped).
+# Written independently of the parser: a line that starts with a time after a dash
+# or a bullet, or without one: "17:07", or "17.07" before a headline (glued as scraped,
+# or a capital letter).
 TICKER_LIKE = re.compile(
     r"[-\u2010-\u2015\u2212•‣⁃▪●·*]\s*\d{1,2}\s*(:\s*\d{2}|\.\s*\d{2}(?!\d))"
     r"|\d{1,2}\s*:\s*\d{2}(?!\s*uur)"
-    r"|\d{1,2}\.\d{2}[^\W\d_]"
+    r"|\d{1,2}\.\d{2}([^\W\d_]| [A-Z])"
 )
 
 
