@@ -189,8 +189,8 @@ def _read_time(match, text):
     if dotted and not _glued_or_headline(rest):
         return Reading(
             "ticker-like",
-            reason=f"{shown!r} may be a number rather than a time; write ticker times "
-            "as HH:MM",
+            reason=f"{shown!r} may be a number rather than a time (ticker times are "
+            "written HH:MM)",
         )
     deviations = []
     if marker is None:

@@ -276,9 +276,10 @@ class _Page:
     def place_marker_lines(self):
         """Decide for each run of dash or bullet lines without a time what it is.
 
-        Between two lines of text it is a list in the article. Anywhere else (next to
-        ticker lines, or before the article) it may be a ticker line that lost its
-        time, so it is skipped with a warning, never taken for a title or lead.
+        After a line of text, up to another or the end of the file, it is a list in
+        the article. Anywhere else (next to ticker lines, or before the article) it
+        may be a ticker line that lost its time, so it is skipped with a warning,
+        never taken for a title or lead.
         """
         lines = self.lines
         start = 0
