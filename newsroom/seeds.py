@@ -260,9 +260,13 @@ class _Page:
         article = self.article()
         ticker = self.ticker()
         if article is None and not ticker:
+            skipped = sorted(self.skipped, key=lambda s: s.line)
+            why = "; ".join(f"line {s.line}: {s.reason}" for s in skipped[:5])
+            more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
             raise self.error(
                 "nothing to import: no ticker items and no article (only blank "
-                "lines, boilerplate or skipped lines)"
+                "lines, boilerplate or skipped lines"
+                + (f": {why}{more})" if skipped else ")")
             )
         return Seed(
             source=self.source,

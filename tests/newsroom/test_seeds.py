@@ -294,15 +294,23 @@ def test_empty_file_is_fatal(data):
 
 
 @pytest.mark.parametrize(
-    "text", ["Volg ons op Facebook\n\n", "- 17:07\n\u200b\n", "- Kop zonder tijd\n"]
+    ("text", "why"),
+    [
+        ("Volg ons op Facebook\n\n", "line 1: boilerplate"),
+        (
+            "- 17:07\n\u200b\n",
+            "line 1: no headline; line 2: nothing left after cleaning",
+        ),
+        ("\n- Kop zonder tijd\n", "line 2: dash without a time"),
+    ],
 )
-def test_file_with_nothing_to_import_is_fatal(text):
+def test_file_with_nothing_to_import_is_fatal_and_says_why(text, why):
     with pytest.raises(SeedError) as error:
         parse(text, source="a.txt")
 
     assert str(error.value) == (
         "a.txt: nothing to import: no ticker items and no article (only blank lines, "
-        "boilerplate or skipped lines)"
+        f"boilerplate or skipped lines: {why})"
     )
 
 
