@@ -229,9 +229,10 @@ def test_dry_run_verbose_shows_what_every_line_was_taken_for(tmp_path):
 def test_every_generated_variant_imports_without_a_ticker_line_in_an_article(
     tmp_path,
 ):
-    markers = ["- ", "-", "– ", "— ", "• ", "* ", ""]
+    # The parser's tests try many more; these are the shapes written to the site.
+    markers = ["- ", "-", "– ", "• ", ""]
     times = ["17:07", "17.07", "17 : 07", "12.50"]
-    glues = ["Kop {n}", " Kop {n}", " euro {n}"]
+    glues = ["Kop {n}", " euro {n}"]
     shapes = [
         "{line}\nTitel {n}\nIntro\nAlinea\n",
         "Titel {n}\nIntro\nAlinea\n{line}\n",
