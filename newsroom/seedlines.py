@@ -80,6 +80,8 @@ TIME_START = re.compile(
 # "- 12:00 uur: de markt opent" is a sentence that starts with a time, not a headline.
 _HOUR_WORD = re.compile(r"uur\b", re.IGNORECASE)
 _QUOTES = "\"'‘’“”„«‹(["
+# "- 17:07 | Kop", "- 17:07: Kop", "- 17:07 - Kop": punctuation between time and text.
+_HEADLINE_SEPARATOR = re.compile(r" ?[-\u2013\u2014|:•·>»]+(?: |$)")
 
 
 class LineError(ValueError):
@@ -203,13 +205,18 @@ def _read_time(match, text):
         deviations.append("a dot instead of a colon in the time")
     if " " in separator:
         deviations.append("spaces inside the time")
+    headline = rest.strip()
+    separated = _HEADLINE_SEPARATOR.match(rest)
+    if separated:
+        headline = rest[separated.end() :].strip()
+        deviations.append(f"{separated.group().strip()!r} between time and headline")
     note = ""
     if deviations:
         note = f"sloppy ticker line ({', '.join(deviations)}); read as a ticker item"
     return Reading(
         "ticker",
         datetime.time(hour, minute),
-        rest.strip(),
+        headline,
         note=note,
         written=text[: match.end("minute")],
     )

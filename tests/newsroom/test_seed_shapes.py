@@ -194,6 +194,30 @@ def test_sloppy_prefix_is_read_with_a_warning(line, deviation):
 
 
 @pytest.mark.parametrize(
+    ("line", "separator"),
+    [
+        ("- 17:07 | Kop", "|"),
+        ("- 17:07: Kop", ":"),
+        ("- 17:07 - Kop", "-"),
+        ("- 17:07 – Kop", "–"),
+        ("• 17:07 » Kop", "»"),
+    ],
+)
+def test_punctuation_between_time_and_headline_is_dropped(line, separator):
+    seed = parse(f"{line}\n" + ARTICLE)
+
+    assert [(t.time, t.headline) for t in seed.ticker] == [(time(17, 7), "Kop")]
+    assert f"{separator!r} between time and headline" in seed.warnings[0].message
+
+
+def test_a_separator_without_a_headline_is_no_headline():
+    seed = parse("- 17:07 |\n- 16:00Kop\n" + ARTICLE)
+
+    assert [t.headline for t in seed.ticker] == ["Kop"]
+    assert "line 1: ticker line without a headline" in [str(w) for w in seed.warnings]
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "-  17:07Kop",

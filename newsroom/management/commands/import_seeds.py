@@ -11,8 +11,8 @@ The ticker lines, newest first, may stand before the article, after it, or both;
 lines and page boilerplate ("Volg ons op Facebook", the list in newsroom/seedlines.py)
 are skipped anywhere. A ticker line never becomes part of the article. Sloppy ticker
 lines are read where the time is certain, with a warning: "-17:07Kop", "– 17:07 Kop"
-(any dash or bullet), "- 17.07Kop", "- 17 : 07 Kop", "17:07Kop" (no dash); others are
-skipped with a warning ("- 12.50 euro" may be a price). A file of ticker lines only
+(any dash or bullet), "- 17.07Kop", "- 17 : 07 Kop", "- 17:07 | Kop", "17:07Kop" (no
+dash); others are skipped with a warning ("- 12.50 euro" may be a price). A file of ticker lines only
 imports them ("no article in this file"); a file of an article only imports it.
 
 Files are UTF-8 (a BOM is fine) with LF, CRLF or CR line ends. Folders are read for
