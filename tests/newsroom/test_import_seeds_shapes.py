@@ -298,3 +298,20 @@ def test_a_fifo_named_like_a_seed_is_refused_without_hanging(tmp_path):
 
     assert error.returncode == 2
     assert "is not a file or folder" in str(error)
+
+
+def test_verbose_rerun_lists_edited_and_unchanged_lines(tmp_path):
+    path = write(tmp_path, "stuk.txt", "- 12:00Kop\n- 11:00Tweede kop\n" + ARTICLE)
+    run(str(path))
+    Article.objects.filter(title="Een titel").update(title="Redactie-titel")
+
+    out, _ = run(str(path), "-v", "2")
+
+    assert out.splitlines()[1:6] == [
+        "  line 1: ticker 12:00, unchanged (imported before): 'Kop'",
+        "  line 2: ticker 11:00, unchanged (imported before): 'Tweede kop'",
+        "  line 3: title of the article, kept, edited since import: 'Een titel'",
+        "  line 4: lead: 'Een intro.'",
+        "  line 5: body: 'Een alinea.'",
+    ]
+    assert out.count("kept, edited since import") == 1

@@ -12,8 +12,9 @@ lines and page boilerplate ("Volg ons op Facebook", the list in newsroom/seedlin
 are skipped anywhere. A ticker line never becomes part of the article. Sloppy ticker
 lines are read where the time is certain, with a warning: "-17:07Kop", "– 17:07 Kop"
 (any dash or bullet), "- 17.07Kop", "- 17 : 07 Kop", "- 17:07 | Kop", "17:07Kop" (no
-dash); others are skipped with a warning ("- 12.50 euro" may be a price). A file of ticker lines only
-imports them ("no article in this file"); a file of an article only imports it.
+dash); others are skipped with a warning ("- 12.50 euro" may be a price). A file of
+ticker lines only imports them ("no article in this file"); a file of an article only
+imports it.
 
 Files are UTF-8 (a BOM is fine) with LF, CRLF or CR line ends. Folders are read for
 their *.txt files (not recursively); all files are imported in name order, each in its
@@ -322,11 +323,9 @@ class Command(BaseCommand):
             return ", unchanged (imported before)"
         if outcome.action == "kept":
             return f", {KEPT[outcome.detail]}"
-        return (
-            f", skipped ({outcome.detail})"
-            if outcome.detail != "boilerplate"
-            else (", skipped")
-        )
+        if outcome.detail == "boilerplate":
+            return ", skipped"
+        return f", skipped ({outcome.detail})"
 
     def describe_error(self, path, error):
         if isinstance(error, SeedError):
