@@ -315,3 +315,19 @@ def test_verbose_rerun_lists_edited_and_unchanged_lines(tmp_path):
         "  line 5: body: 'Een alinea.'",
     ]
     assert out.count("kept, edited since import") == 1
+
+
+def test_a_linked_folder_is_read_but_links_inside_it_are_not(tmp_path):
+    real = tmp_path / "echt"
+    real.mkdir()
+    write(real, "001.txt", "- 12:00Kop\n" + ARTICLE)
+    outside = write(tmp_path, "buiten.txt", "- 11:00Van buiten\nTitel\nIntro\n")
+    (real / "002.txt").symlink_to(outside)
+    (tmp_path / "seeds").symlink_to(real)
+
+    error, out, err = fail(str(tmp_path / "seeds"))
+
+    assert "[1/2] 001.txt (date 2025-07-11): created 2" in out
+    assert "[2/2] 002.txt: the file is a symbolic link" in err
+    assert error.returncode == 1
+    assert not TickerItem.objects.filter(headline="Van buiten").exists()
