@@ -122,11 +122,13 @@ class SeedRecordManager(models.Manager):
             Outcome("skipped", s.line, s.text, detail=s.reason) for s in seed.skipped
         )
         headlines = [item.headline for item in seed.ticker]
-        title = seed.article.title
+        text = seed.article  # None for a ticker-only file
+        title = text.title if text else None
+        wanted = Q(kind=Kind.TICKER, key__in=headlines)
+        if text:
+            wanted |= Q(kind=Kind.ARTICLE, key=title)
         logged = {}  # (kind, key) -> {source: SeedRecord}
-        for entry in self.filter(
-            Q(kind=Kind.TICKER, key__in=headlines) | Q(kind=Kind.ARTICLE, key=title)
-        ).select_related("article", "ticker_item"):
+        for entry in self.filter(wanted).select_related("article", "ticker_item"):
             logged.setdefault((entry.kind, entry.key), {})[entry.source] = entry
         on_site = {
             (Kind.TICKER, headline)
@@ -134,7 +136,7 @@ class SeedRecordManager(models.Manager):
                 headline__in=headlines
             ).values_list("headline", flat=True)
         }
-        if Article.objects.filter(title=title).exists():
+        if text and Article.objects.filter(title=title).exists():
             on_site.add((Kind.ARTICLE, title))
 
         def existing(kind, key, line):
@@ -169,24 +171,24 @@ class SeedRecordManager(models.Manager):
                 outcome = Outcome("created", item.line, item.headline, Kind.TICKER)
             result.outcomes.append(outcome)
 
-        text = seed.article
-        outcome = existing(Kind.ARTICLE, title, text.line)
-        if outcome is None:
-            article = Article(
-                title=title,
-                lead=text.lead,
-                body=format_html_join(
-                    "\n", "<p>{}</p>", ((p,) for p in text.paragraphs)
-                ),
-                status=Article.Status.PUBLISHED,
-                published_at=seed.article_moment(day, now),
-                section=self._default_section(seed),
-            )
-            self._create(seed, text.line, Kind.ARTICLE, title, article)
-            # As saving it in the admin does: its related articles, and theirs.
-            related.refresh(article)
-            outcome = Outcome("created", text.line, title, Kind.ARTICLE)
-        result.outcomes.append(outcome)
+        if text is not None:
+            outcome = existing(Kind.ARTICLE, title, text.line)
+            if outcome is None:
+                article = Article(
+                    title=title,
+                    lead=text.lead,
+                    body=format_html_join(
+                        "\n", "<p>{}</p>", ((p,) for p in text.paragraphs)
+                    ),
+                    status=Article.Status.PUBLISHED,
+                    published_at=seed.article_moment(day, now),
+                    section=self._default_section(seed),
+                )
+                self._create(seed, text.line, Kind.ARTICLE, title, article)
+                # As saving it in the admin does: its related articles, and theirs.
+                related.refresh(article)
+                outcome = Outcome("created", text.line, title, Kind.ARTICLE)
+            result.outcomes.append(outcome)
         result.outcomes.sort(key=lambda outcome: outcome.line)
         return result
 

@@ -1,64 +1,43 @@
-"""Read seed text files: ticker lines and one article, as scraped from a news page.
+"""Read seed text files: ticker lines and at most one article, as scraped from a page.
 
-Plain Python (no Django, no database); ``manage.py import_seeds`` wraps it.
+Plain Python (no Django, no database); ``manage.py import_seeds`` wraps it, and
+``docs/seeds.md`` describes the format for ops.
 
-The format, line by line (lines end in LF, CRLF or CR; a UTF-8 BOM is allowed):
-
-- ``- HH:MMHeadline`` (the time glued to the headline, as scraped) or
-  ``- HH:MM Headline`` is a ticker item. They come first, newest first.
-- Then one article: the first line is the title, the second the lead, every further
-  line a body paragraph.
-- Blank lines and known page boilerplate ("Volg ons op Facebook", see BOILERPLATE) are
-  skipped anywhere.
+Lines end in LF, CRLF or CR; a UTF-8 BOM is allowed. Every line is cleaned by the site's
+text rule (``newsroom.text``: NFC, no zero-width characters, one space between words),
+then read on its own (``newsroom.seedlines``): page boilerplate, a ticker line
+(``- HH:MMHeadline``, sloppy variants too), a dash or bullet without a time, or text.
+Then the file is read as a page: the ticker lines may stand before or after the
+article, or both, with boilerplate anywhere; the text lines in one run form the
+article (title, lead, body paragraphs). A ticker line is never part of the article:
+text on both sides of ticker lines is refused as ambiguous.
 
 Whatever makes the file untrustworthy raises SeedError, naming the file and line;
 smaller problems in one line are cleaned, or skip that line, and are listed in
-``Seed.warnings``.
+``Seed.warnings``. ``Seed.lines`` says what every line was taken for.
 """
 
+import errno
+import os
 import re
-import unicodedata
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+
+from newsroom.seedlines import (
+    LineError,
+    Reading,
+    clean_seed_line,
+    is_boilerplate,  # noqa: F401 (part of this module's interface)
+    read_line,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINE_LENGTH = 10_000
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-# Page furniture a scrape picks up. Matched against the whole line, ignoring case and
-# trailing punctuation, so a sentence that merely mentions Facebook is still content.
-BOILERPLATE = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"volg ons( ook)? (op|via) (facebook|twitter|x|instagram|tiktok|youtube"
-        r"|linkedin|telegram|whatsapp|threads|bluesky)",
-        r"(like|vind) ons op facebook",
-        r"abonneer (je|u) op (onze )?(nieuwsbrief|youtube|kanaal)",
-        r"(deel|delen)( dit( artikel| bericht)?)?( op [\w ]+)?",
-        r"lees (ook|meer|verder)",
-        r"meer nieuws",
-        r"advertentie",
-        r"(terug )?naar boven",
-        r"reacties?( \(\d+\))?",
-        r"(plaats een |geef een )?reactie( plaatsen)?",
-        r"(alle rechten voorbehouden|©.*)",
-        r"cookie(-| )?(instellingen|beleid|melding)",
-    )
-]
-_TRAILING_PUNCTUATION = " .:!|»›→"
-
-# "- 17:07Headline" and "- 17:07 Headline". The minutes are exactly two digits, so a
-# headline that starts with a digit ("- 13:502 doden") keeps it.
-TICKER_LINE = re.compile(r"-\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?P<headline>.*)")
-_TICKER_LIKE = re.compile(r"-(\s|$|\d{1,2}[:.]\d)")
-
-# Embedding, override and isolate controls can make text read differently from how it
-# is stored (CVE-2021-42574); plain headlines never need them. The marks LRM, RLM and
-# ALM are kept: Arabic names in Dutch text legitimately use them.
-BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
 
 
 class SeedError(Exception):
@@ -90,6 +69,20 @@ class SeedArticle:
 
 
 @dataclass(frozen=True)
+class SeedLine:
+    """What one non-blank line was taken for.
+
+    role is "ticker", "title", "lead", "body", "boilerplate" or "skipped"; detail is
+    the time of a ticker line or the reason a line was skipped.
+    """
+
+    line: int
+    role: str
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class SkippedLine:
     line: int
     text: str
@@ -109,9 +102,10 @@ class SeedWarning:
 class Seed:
     source: str
     ticker: tuple[TickerLine, ...]
-    article: SeedArticle
+    article: SeedArticle | None  # None for a scrape of a page without an article
     skipped: tuple[SkippedLine, ...] = ()
     warnings: tuple[SeedWarning, ...] = ()
+    lines: tuple[SeedLine, ...] = ()
 
     def ticker_moment(self, item: TickerLine, day: date, tz: tzinfo) -> datetime:
         """Return when item was published, reading its time on day in tz."""
@@ -141,12 +135,6 @@ class Seed:
             return max(self.ticker_moment(t, day, tz) for t in self.ticker)
         noon = datetime.combine(day, time(12, 0), tz)
         return min(noon, now) if day == now.date() else noon
-
-
-def is_boilerplate(text: str) -> bool:
-    """Return True if text is a known line of page furniture, not content."""
-    normalised = " ".join(text.split()).rstrip(_TRAILING_PUNCTUATION)
-    return any(pattern.fullmatch(normalised) for pattern in BOILERPLATE)
 
 
 def split_lines(text: str) -> list[str]:
@@ -196,138 +184,280 @@ def decode_seed(data: bytes, *, source: str) -> str:
     return text
 
 
-def clean_line(raw: str) -> tuple[str, list[str]]:
-    """Return raw as clean, NFC-normalised text and a list of what had to be removed."""
-    problems = []
-    text = raw.translate(BIDI_CONTROLS)
-    if text != raw:
-        problems.append("removed bidi override/isolate characters")
-    if "\ufeff" in text:
-        text = text.replace("\ufeff", "")
-        problems.append("removed a stray byte order mark (U+FEFF)")
-    chars = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char == "\t":
-            chars.append(" ")
-        elif category in {"Cc", "Zl", "Zp"}:
-            chars.append(" ")
-            problem = f"replaced control character U+{ord(char):04X} by a space"
-            if problem not in problems:
-                problems.append(problem)
-        else:
-            chars.append(char)
-    text = unicodedata.normalize("NFC", "".join(chars))
-    return re.sub(r" {2,}", " ", text).strip(), problems
+@dataclass
+class _Line:
+    """A line that is neither blank nor boilerplate, while the page is being read."""
+
+    number: int
+    text: str
+    kind: str  # as Reading.kind, then "content" or "skipped" for a marker line
+    reading: Reading
+    problems: list[str]
 
 
 def parse_seed(text: str, *, source: str) -> Seed:
     """Parse the text of one seed file into a Seed, or raise SeedError."""
-    ticker, skipped, warnings = [], [], []
-    article_lines = []  # (line number, text)
-    seen_headlines = {}
-    previous_time = None
-    days_back = 0
-
+    page = _Page(source)
     for number, raw in enumerate(split_lines(text), start=1):
+        page.read(number, raw)
+    return page.seed()
+
+
+class _Page:
+    """Read a seed file line by line, then as a page (see the module docstring)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.lines = []  # _Line
+        self.warnings = []
+        self.skipped = []
+        self.roles = {}  # line number -> SeedLine
+
+    def error(self, message, line=None):
+        return SeedError(self.source, message, line=line)
+
+    def skip(self, number, text, reason, warning=""):
+        self.skipped.append(SkippedLine(number, text, reason))
+        role = "boilerplate" if reason == "boilerplate" else "skipped"
+        self.roles[number] = SeedLine(
+            number, role, text, "" if role != "skipped" else reason
+        )
+        if warning:
+            self.warnings.append(SeedWarning(number, warning))
+
+    def read(self, number, raw):
         if len(raw) > MAX_LINE_LENGTH:
-            raise SeedError(
-                source,
+            raise self.error(
                 f"the line is {len(raw):,} characters long (at most "
                 f"{MAX_LINE_LENGTH:,}); this is not a seed line",
                 line=number,
             )
-        line, problems = clean_line(raw)
-        warnings.extend(SeedWarning(number, problem) for problem in problems)
-        if not line:
-            continue
-        if is_boilerplate(line):
-            skipped.append(SkippedLine(number, line, "boilerplate"))
-            continue
-        if article_lines:
-            article_lines.append((number, line))
-            continue
-
-        match = TICKER_LINE.fullmatch(line)
-        if match is None:
-            if _TICKER_LIKE.match(line):
-                raise SeedError(
-                    source,
-                    f"{line[:40]!r} starts like a ticker line but has no HH:MM time",
-                    line=number,
-                )
-            article_lines.append((number, line))
-            continue
-        hour, minute = int(match["hour"]), int(match["minute"])
-        if hour > 23 or minute > 59:
-            raise SeedError(
-                source,
-                f"{match['hour']}:{match['minute']} is not a valid time "
-                "(00:00 to 23:59)",
-                line=number,
-            )
-        moment = time(hour, minute)
-        headline = match["headline"].strip()
-        if not headline:
-            warnings.append(SeedWarning(number, "ticker line without a headline"))
-            skipped.append(SkippedLine(number, line, "no headline"))
-            continue
-        if headline in seen_headlines:
-            warnings.append(
-                SeedWarning(
+        text, problems = clean_seed_line(raw)
+        if not text:
+            if raw.strip():
+                # Not blank to the eye of a program: what would have been a title or
+                # a headline is gone, so say so rather than skip it in silence.
+                self.skip(
                     number,
+                    raw,
+                    "nothing left after cleaning",
+                    f"the line held only invisible or control characters "
+                    f"({'; '.join(problems)}); skipped",
+                )
+            return
+        self.warnings.extend(SeedWarning(number, problem) for problem in problems)
+        try:
+            reading = read_line(text)
+        except LineError as error:
+            raise self.error(str(error), line=number) from None
+        if reading.kind == "boilerplate":
+            self.skip(number, text, "boilerplate")
+        else:
+            self.lines.append(_Line(number, text, reading.kind, reading, problems))
+
+    def seed(self):
+        self.place_marker_lines()
+        article = self.article()
+        ticker = self.ticker()
+        if article is None and not ticker:
+            skipped = sorted(self.skipped, key=lambda s: s.line)
+            why = "; ".join(f"line {s.line}: {s.reason}" for s in skipped[:5])
+            more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+            raise self.error(
+                "nothing to import: no ticker items and no article (only blank "
+                "lines, boilerplate or skipped lines"
+                + (f": {why}{more})" if skipped else ")")
+            )
+        return Seed(
+            source=self.source,
+            ticker=tuple(ticker),
+            article=article,
+            skipped=tuple(sorted(self.skipped, key=lambda s: s.line)),
+            warnings=tuple(sorted(self.warnings, key=lambda w: w.line)),
+            lines=tuple(self.roles[number] for number in sorted(self.roles)),
+        )
+
+    def place_marker_lines(self):
+        """Decide for each run of dash or bullet lines without a time what it is.
+
+        After a line of text, up to another or the end of the file, it is a list in
+        the article. Anywhere else (next to ticker lines, or before the article) it
+        may be a ticker line that lost its time, so it is skipped with a warning,
+        never taken for a title or lead.
+        """
+        lines = self.lines
+        start = 0
+        while start < len(lines):
+            if lines[start].kind != "marker":
+                start += 1
+                continue
+            end = start
+            while end < len(lines) and lines[end].kind == "marker":
+                end += 1
+            before = lines[start - 1].kind if start else None
+            after = lines[end].kind if end < len(lines) else None
+            in_text = before == "content" and after in ("content", None)
+            for line in lines[start:end]:
+                if in_text:
+                    line.kind = "content"
+                else:
+                    line.kind = "skipped"
+                    self.skip(
+                        line.number,
+                        line.text,
+                        "dash without a time",
+                        f"{_shorten(line.text)!r} starts like a ticker line but has "
+                        "no time (HH:MM); skipped, not taken for article text",
+                    )
+            start = end
+
+    def article(self):
+        """Return the one run of text lines as the article, None if there is none."""
+        runs, run = [], None
+        for line in self.lines:
+            if line.kind == "content":
+                if run is None:
+                    run = []
+                    runs.append(run)
+                run.append(line)
+            elif line.kind in ("ticker", "ticker-like"):
+                run = None
+        if not runs:
+            return None
+        if len(runs) > 1:
+            first, second = runs[0], runs[1]
+            between = next(
+                line
+                for line in self.lines
+                if first[-1].number < line.number < second[0].number
+                and line.kind in ("ticker", "ticker-like")
+            )
+            raise self.error(
+                f"a ticker line between two runs of text ({_span(first)} and "
+                f"{_span(second)}): a file holds one article, with the ticker lines "
+                "above or below it, so which text is the article is unclear; move "
+                "the ticker lines, or remove the text that is not the article",
+                line=between.number,
+            )
+        (title, *rest) = runs[0]
+        if not rest:
+            raise self.error(
+                "the article has a title but no lead or text", line=title.number
+            )
+        lead, *paragraphs = rest
+        self.roles[title.number] = SeedLine(title.number, "title", title.text)
+        self.roles[lead.number] = SeedLine(lead.number, "lead", lead.text)
+        for paragraph in paragraphs:
+            self.roles[paragraph.number] = SeedLine(
+                paragraph.number, "body", paragraph.text
+            )
+        return SeedArticle(
+            line=title.number,
+            title=title.text,
+            lead=lead.text,
+            paragraphs=tuple(paragraph.text for paragraph in paragraphs),
+        )
+
+    def ticker(self):
+        """Return the ticker items, newest first wherever they stood in the file."""
+        ticker = []
+        seen_headlines = {}
+        previous_time = None
+        days_back = 0
+        for line in self.lines:
+            reading = line.reading
+            if line.kind == "ticker-like":
+                self.skip(
+                    line.number,
+                    line.text,
+                    "unclear ticker line",
+                    f"{_shorten(line.text)!r} looks like a ticker line, but "
+                    f"{reading.reason}; skipped, not taken for article text",
+                )
+                continue
+            if line.kind != "ticker":
+                continue
+            if reading.note:
+                self.warnings.append(SeedWarning(line.number, reading.note))
+            headline = reading.headline
+            if not headline:
+                invisible = any(
+                    "zero-width" in p or "byte order mark" in p for p in line.problems
+                )
+                self.skip(
+                    line.number,
+                    line.text,
+                    "no headline",
+                    "ticker line without a headline"
+                    + (" (only invisible characters)" if invisible else ""),
+                )
+                continue
+            if headline in seen_headlines:
+                self.skip(
+                    line.number,
+                    line.text,
+                    "duplicate",
                     f"same headline as line {seen_headlines[headline]}; skipped",
                 )
-            )
-            skipped.append(SkippedLine(number, line, "duplicate"))
-            continue
-        if previous_time is not None and moment > previous_time:
-            # Newest first: a later time further down is from the day before.
-            days_back += 1
-            warnings.append(
-                SeedWarning(
-                    number,
-                    f"{moment:%H:%M} is later than the line above; read as the day "
-                    "before (the ticker is newest first)",
+                continue
+            moment = reading.time
+            if previous_time is not None and moment > previous_time:
+                # Newest first: a later time further down is from the day before.
+                days_back += 1
+                self.warnings.append(
+                    SeedWarning(
+                        line.number,
+                        f"{moment:%H:%M} is later than the ticker line above; read as "
+                        "the day before (the ticker is newest first)",
+                    )
                 )
-            )
-        previous_time = moment
-        seen_headlines[headline] = number
-        ticker.append(TickerLine(number, moment, headline, days_back))
+            previous_time = moment
+            seen_headlines[headline] = line.number
+            detail = f"{moment:%H:%M}"
+            if reading.note:
+                detail += f" (written {reading.written!r})"
+            if days_back:
+                detail += f", {days_back} day{'s' if days_back > 1 else ''} back"
+            self.roles[line.number] = SeedLine(line.number, "ticker", headline, detail)
+            ticker.append(TickerLine(line.number, moment, headline, days_back))
+        return ticker
 
-    if not article_lines:
-        raise SeedError(
-            source, "no article: expected a title line after the ticker lines"
-        )
-    (title_line, title), *text_lines = article_lines
-    if not text_lines:
-        raise SeedError(
-            source,
-            "the article has a title but no lead or text",
-            line=title_line,
-        )
-    return Seed(
-        source=source,
-        ticker=tuple(ticker),
-        article=SeedArticle(
-            line=title_line,
-            title=title,
-            lead=text_lines[0][1],
-            paragraphs=tuple(text for _, text in text_lines[1:]),
-        ),
-        skipped=tuple(skipped),
-        warnings=tuple(warnings),
-    )
+
+def _shorten(text, width=40):
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _span(run):
+    first, last = run[0].number, run[-1].number
+    return f"line {first}" if first == last else f"lines {first}–{last}"
 
 
 def load_seed(path: str | Path, *, source: str | None = None) -> Seed:
-    """Read, decode and parse the seed file at path, or raise SeedError."""
+    """Read, decode and parse the seed file at path, or raise SeedError.
+
+    A symbolic link is refused, not followed: a link to a system file would otherwise
+    be published as an article. O_NOFOLLOW makes the check and the opening one step;
+    O_NONBLOCK keeps a FIFO from hanging the import.
+    """
     path = Path(path)
     source = source or path.name
+    link = SeedError(
+        source,
+        "the file is a symbolic link; seed files must be regular files (copy the "
+        "file into the folder instead of linking it)",
+    )
+    if path.is_symlink():
+        raise link
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with path.open("rb") as file:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise SeedError(source, "not a regular file; seed files are text files")
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise link from None
         raise SeedError(source, f"cannot read the file: {error.strerror}") from None
     return parse_seed(decode_seed(data, source=source), source=source)
 

@@ -262,7 +262,7 @@ def test_dry_run_writes_nothing(seeds):
     assert snapshot() == before
     assert err == ""
     assert "would create 10, unchanged 0, kept 0, skipped 1" in out
-    assert f"would create: line 11: article {TITLE!r}" in out
+    assert f"line 11: title of the article, would create: {TITLE!r}" in out
     assert "Dry run: nothing was written." in out
 
 
@@ -350,9 +350,12 @@ def test_files_and_folders_are_imported_in_name_order(tmp_path):
 def test_verbose_output_lists_every_line(seeds):
     out, _ = run("-v", "2")
 
-    assert "created: line 1: ticker item 'Marokko bevestigt" in out
-    assert "skipped (boilerplate): line 10: 'Volg ons op Facebook'" in out
-    assert f"created: line 11: article {TITLE!r}" in out
+    assert "  line 1: ticker 17:07, created: 'Marokko bevestigt" in out
+    assert "  line 10: boilerplate, skipped: 'Volg ons op Facebook'" in out
+    assert f"  line 11: title of the article, created: {TITLE!r}" in out
+    assert "  line 12: lead: 'Marokko staat op het punt" in out
+    assert "  line 20: body: 'De betrokkenheid van Marokko" in out
+    assert len([line for line in out.splitlines() if line.startswith("  line ")]) == 20
 
 
 def test_quiet_output_is_empty(seeds):
@@ -390,7 +393,10 @@ def test_same_headline_in_two_files_is_imported_once(tmp_path):
 
     assert TickerItem.objects.count() == 2
     assert Article.objects.count() == 1
-    assert "skipped (already imported from 001.txt): line 2: ticker item" in out
+    assert (
+        "  line 2: ticker 10:00, skipped (already imported from 001.txt): "
+        "'Gedeelde kop'" in out
+    )
 
 
 def test_records_already_on_the_site_are_not_duplicated(seeds):
@@ -433,7 +439,10 @@ BAD_FILES = {
         ("- 17:07Goed\n- 25:61Fout\n" + ARTICLE).encode(),
         "leeg.txt, line 2: 25:61 is not a valid time (00:00 to 23:59)",
     ),
-    "no title": (b"- 17:07Kop\nVolg ons op Facebook\n", "no article"),
+    "nothing to import": (
+        b"- 17:07\nVolg ons op Facebook\n",
+        "leeg.txt: nothing to import: no ticker items and no article",
+    ),
     "title only": (b"- 17:07Kop\nTitel\n", "line 2: the article has a title but no"),
     "long line": (
         ("- 17:07Kop\nTitel\n" + "x" * 20_000).encode(),

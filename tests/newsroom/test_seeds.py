@@ -94,11 +94,16 @@ def test_a_file_with_only_an_article_is_fine():
     assert seed.article.title == "Titel van het stuk"
 
 
-def test_lines_after_the_title_are_never_ticker_lines():
+def test_a_sentence_starting_with_a_time_is_no_headline_nor_article_text():
     seed = parse("Titel\nIntro\n- 12:00 uur: de markt opent\n")
 
     assert seed.ticker == ()
-    assert seed.article.paragraphs == ("- 12:00 uur: de markt opent",)
+    assert seed.article.paragraphs == ()
+    assert [str(w) for w in seed.warnings] == [
+        "line 3: '- 12:00 uur: de markt opent' looks like a ticker line, but a "
+        "sentence starting with a time (12:00 uur), not a headline; skipped, not "
+        "taken for article text"
+    ]
 
 
 def test_bom_and_crlf_and_cr_give_the_same_seed():
@@ -267,10 +272,16 @@ def test_invalid_ticker_time_is_fatal_and_names_file_and_line(time_text):
     )
 
 
-@pytest.mark.parametrize("line", ["- Kop zonder tijd", "-", "- 17.07Kop", "-17.07Kop"])
-def test_ticker_line_without_time_is_fatal(line):
-    with pytest.raises(SeedError, match="line 2: .* has no HH:MM time"):
-        parse(f"- 18:00Goed\n{line}\n" + ARTICLE)
+@pytest.mark.parametrize("line", ["- Kop zonder tijd", "-", "• Kop", "-Kop"])
+def test_dash_line_without_time_among_ticker_lines_is_skipped(line):
+    seed = parse(f"- 18:00Goed\n{line}\n- 17:00Ook goed\n" + ARTICLE)
+
+    assert [t.headline for t in seed.ticker] == ["Goed", "Ook goed"]
+    assert seed.article.title == "Titel van het stuk"
+    assert [str(w) for w in seed.warnings] == [
+        f"line 2: {line!r} starts like a ticker line but has no time (HH:MM); "
+        "skipped, not taken for article text"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -282,17 +293,24 @@ def test_empty_file_is_fatal(data):
         read(data, source="leeg.txt")
 
 
-def test_file_with_only_boilerplate_has_no_article():
-    with pytest.raises(SeedError, match="no article"):
-        parse("Volg ons op Facebook\n\n")
-
-
-def test_file_with_only_ticker_lines_has_no_article():
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Volg ons op Facebook\n\n", "line 1: boilerplate"),
+        (
+            "- 17:07\n\u200b\n",
+            "line 1: no headline; line 2: nothing left after cleaning",
+        ),
+        ("\n- Kop zonder tijd\n", "line 2: dash without a time"),
+    ],
+)
+def test_file_with_nothing_to_import_is_fatal_and_says_why(text, why):
     with pytest.raises(SeedError) as error:
-        parse("- 17:07Kop\n- 16:00Kop twee\n", source="a.txt")
+        parse(text, source="a.txt")
 
     assert str(error.value) == (
-        "a.txt: no article: expected a title line after the ticker lines"
+        "a.txt: nothing to import: no ticker items and no article (only blank lines, "
+        f"boilerplate or skipped lines: {why})"
     )
 
 

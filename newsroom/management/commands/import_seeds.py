@@ -1,16 +1,24 @@
-"""Import seed text files as ticker items and a published article.
+"""Import seed text files: ticker items and at most one published article per file.
 
-Each file holds ticker lines, newest first, then one article:
+A seed file is a scraped news page. Each line is read for what it is:
 
   - 17:07Headline glued to its time     a ticker item (a space after the time is fine)
-  Article title                         the first other line
+  Article title                         the first line of text
   Lead                                  the second
-  Paragraph ...                         every further line: a body paragraph
+  Paragraph ...                         every further line of text: a body paragraph
 
-Blank lines and page boilerplate ("Volg ons op Facebook", the list in
-newsroom/seeds.py) are skipped. Files are UTF-8 (a BOM is fine) with LF, CRLF or CR line
-ends. Folders are read for their *.txt files (not recursively); all files are imported
-in name order, each in its own transaction.
+The ticker lines, newest first, may stand before the article, after it, or both; blank
+lines and page boilerplate ("Volg ons op Facebook", the list in newsroom/seedlines.py)
+are skipped anywhere. A ticker line never becomes part of the article. Sloppy ticker
+lines are read where the time is certain, with a warning: "-17:07Kop", "– 17:07 Kop"
+(any dash or bullet), "- 17.07Kop", "- 17 : 07 Kop", "- 17:07 | Kop", "17:07Kop" (no
+dash); others are skipped with a warning ("- 12.50 euro" may be a price). A file of
+ticker lines only imports them ("no article in this file"); a file of an article only
+imports it.
+
+Files are UTF-8 (a BOM is fine) with LF, CRLF or CR line ends. Folders are read for
+their *.txt files (not recursively); all files are imported in name order, each in its
+own transaction. Symbolic links to files are refused, not followed.
 
 Dates: the files carry times, not dates. Times are read in the site time zone
 (TIME_ZONE) on --date; by default on the latest date on which every time in the file
@@ -19,27 +27,34 @@ ticker time of its file (the page showed it then at the latest), in the section 
 by NEWSROOM_DEFAULT_SECTION; ticker items are visible at once.
 
 Fatal for the file (nothing of it is imported, the other files still are, exit 1):
-an empty, unreadable or binary file (NUL bytes, UTF-16), bytes that are not UTF-8 (the
-byte offset is named), a file over 5 MB, a line over 10,000 characters, a ticker time
-that does not exist (25:61) or a "- " ticker line without a time, no article title, a
-title without lead or text, and any value the admin would reject too (a headline over
-160 characters, a title over 200, a lead over 600).
+an empty, unreadable or binary file (NUL bytes, UTF-16), a symbolic link, bytes that
+are not UTF-8 (the byte offset is named), a file over 5 MB, a line over 10,000
+characters, a ticker time that does not exist ("- 25:61"), text on both sides of
+ticker lines (which text is the article is unclear), a title without lead or text,
+nothing to import (only boilerplate or skipped lines), and any value the admin would
+reject too (a headline over 160 characters, a title over 200, a lead over 600).
 
-Warnings (the file is imported): control characters and U+2028/U+2029 are replaced by a
-space; stray BOMs and bidi override/isolate characters are removed; a ticker line
-without a headline or with a headline seen earlier in the file is skipped; a time later
-than the line above is read as the day before (the list crossed midnight).
+Warnings (the file is imported): control characters and U+2028/U+2029 are replaced by
+a space; zero-width characters (U+200B, U+200C, U+200D, U+2060), stray BOMs and bidi
+override/isolate characters are removed, and a line left empty by that is skipped; a
+sloppy ticker line is read (how it deviates is named); a ticker line without a
+headline (or with only invisible characters), with a headline seen earlier in the file
+or with an unclear time is skipped, and so is a dash or bullet line without a time
+next to ticker lines or before the article; a time later than the line above is read
+as the day before (the list crossed midnight).
 
 Re-running is safe. The import log (admin: "Geïmporteerde items") remembers each
-imported line by file name plus original headline or title: a second run creates and
-changes nothing, an edited record is kept as the editors left it ("kept, edited since
+imported line by file name plus headline or title: a second run creates and changes
+nothing, an edited record is kept as the editors left it ("kept, edited since
 import"), a deleted one is not brought back. Lines already imported from another file,
 or already on the site, are skipped. Delete a log entry to import its line again.
 
 Output: a line per file (created / unchanged / kept / skipped) and a total with the
-date used; -v 2 lists every line, -v 0 only errors. --dry-run runs the whole import in
-a transaction that is rolled back. Exit status: 0 when every file imported, 1 when a
-file failed, 2 for bad arguments.
+date used; -v 2 lists every line with what it was taken for (ticker, title, lead,
+body, boilerplate, skipped and why) and what became of it, -v 0 only errors.
+--dry-run runs the whole import in a transaction that is rolled back: with -v 2 it
+shows how a file will be read before anything is written. Exit status: 0 when every
+file imported, 1 when a file failed, 2 for bad arguments. docs/seeds.md has more.
 """
 
 import argparse
@@ -61,6 +76,7 @@ from newsroom.seeds import SeedError, load_seed, read_date
 
 KINDS = {SeedRecord.Kind.TICKER: "ticker item ", SeedRecord.Kind.ARTICLE: "article "}
 ACTIONS = ["created", "unchanged", "kept", "skipped"]
+SHOWN = 80  # characters of a lead or body paragraph that -v 2 shows
 KEPT = {
     SeedRecord.State.EDITED: "kept, edited since import",
     SeedRecord.State.DELETED: "kept, deleted since import (not restored)",
@@ -73,6 +89,21 @@ def _is_utf8(text):
     except UnicodeEncodeError:
         return False
     return True
+
+
+def name_lines(numbers):
+    """Return "line 3", or "lines 1–4, 7" for several line numbers in order."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    ranges = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return "lines " + ", ".join(
+        str(first) if first == last else f"{first}–{last}" for first, last in ranges
+    )
 
 
 class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -175,11 +206,10 @@ class Command(BaseCommand):
             self.stderr.write(f"{prefix}{self.describe_error(path, error)}")
             self.stderr.write(f"{prefix}FAILED: nothing of {path.name} was imported.")
             return None
-        self.log(
-            1,
-            f"{prefix}{path.name} (date {day}): "
-            + self.format_counts({a: result.count(a) for a in ACTIONS}, dry_run),
-        )
+        counts = self.format_counts({a: result.count(a) for a in ACTIONS}, dry_run)
+        if seed.article is None:
+            counts += "; no article in this file"
+        self.log(1, f"{prefix}{path.name} (date {day}): {counts}")
         self.report_lines(seed, result, now, dry_run)
         return result
 
@@ -195,7 +225,9 @@ class Command(BaseCommand):
                         for child in path.iterdir()
                         if child.suffix == ".txt"
                         and not child.name.startswith(".")
-                        and child.is_file()
+                        # A link is listed so that it fails loudly (load_seed
+                        # refuses links), rather than being followed or ignored.
+                        and (child.is_symlink() or child.is_file())
                     ]
                 except OSError as error:
                     raise CommandError(
@@ -203,7 +235,7 @@ class Command(BaseCommand):
                     ) from None
                 if not found:
                     self.log(1, self.style.WARNING(f"No seed files (*.txt) in {path}."))
-            elif path.is_file():
+            elif path.is_file() or path.is_symlink():
                 found = [path]
             elif path.exists():
                 raise CommandError(f"{path} is not a file or folder", returncode=2)
@@ -228,8 +260,17 @@ class Command(BaseCommand):
         return [files[name] for name in sorted(files)]
 
     def report_lines(self, seed, result, now, dry_run):
+        # The same warning on many lines (a whole ticker written sloppily) is one.
+        grouped = {}
         for warning in seed.warnings:
-            self.log(1, self.style.WARNING(f"  warning: {seed.source}, {warning}"))
+            grouped.setdefault(warning.message, []).append(warning.line)
+        for message, lines in grouped.items():
+            self.log(
+                1,
+                self.style.WARNING(
+                    f"  warning: {seed.source}, {name_lines(lines)}: {message}"
+                ),
+            )
         if any(
             seed.ticker_moment(item, result.day, now.tzinfo) > now
             for item in seed.ticker
@@ -241,18 +282,50 @@ class Command(BaseCommand):
                     "in the future; those items appear from their time on"
                 ),
             )
+        if self.verbosity >= 2:
+            outcomes = {outcome.line: outcome for outcome in result.outcomes}
+            for line in seed.lines:
+                self.report_line(line, outcomes.get(line.line), dry_run)
+            return
         for outcome in result.outcomes:
-            kind = KINDS.get(outcome.kind, "")
-            what = f"line {outcome.line}: {kind}{outcome.text!r}"
             if outcome.action == "kept":
-                self.log(1, f"  {KEPT[outcome.detail]}: {what}")
-            elif outcome.action == "created":
-                verb = "would create" if dry_run else "created"
-                self.log(2, self.style.SUCCESS(f"  {verb}: {what}"))
-            elif outcome.action == "unchanged":
-                self.log(2, f"  unchanged: {what}")
-            else:
-                self.log(2, f"  skipped ({outcome.detail}): {what}")
+                kind = KINDS.get(outcome.kind, "")
+                self.log(
+                    1,
+                    f"  {KEPT[outcome.detail]}: line {outcome.line}: {kind}"
+                    f"{outcome.text!r}",
+                )
+
+    def report_line(self, line, outcome, dry_run):
+        """Say what line was taken for and what the import did with it (-v 2)."""
+        role = line.role
+        if role == "ticker":
+            role = f"ticker {line.detail}"
+        elif role == "title":
+            role = "title of the article"
+        elif role == "skipped":
+            role = f"skipped ({line.detail})"
+        text = line.text
+        if line.role in ("lead", "body") and len(text) > SHOWN:
+            text = text[: SHOWN - 1] + "…"
+        action = ""
+        if outcome is not None and line.role != "skipped":
+            action = self.describe_outcome(outcome, dry_run)
+        message = f"  line {line.line}: {role}{action}: {text!r}"
+        if outcome is not None and outcome.action == "created":
+            message = self.style.SUCCESS(message)
+        self.stdout.write(message)
+
+    def describe_outcome(self, outcome, dry_run):
+        if outcome.action == "created":
+            return ", would create" if dry_run else ", created"
+        if outcome.action == "unchanged":
+            return ", unchanged (imported before)"
+        if outcome.action == "kept":
+            return f", {KEPT[outcome.detail]}"
+        if outcome.detail == "boilerplate":
+            return ", skipped"
+        return f", skipped ({outcome.detail})"
 
     def describe_error(self, path, error):
         if isinstance(error, SeedError):
