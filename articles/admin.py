@@ -18,7 +18,11 @@ from reversion.models import Version
 
 from ticker.actions import push_to_ticker, ticker_link
 
-from . import related, workflow
+from . import (
+    related,
+    user_admin,  # noqa: F401  (registers the account admin)
+    workflow,
+)
 from .image_admin import admin_thumbnail, lead_image_preview
 from .models import (
     Article,
