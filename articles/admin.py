@@ -19,6 +19,7 @@ from reversion.models import Version
 from ticker.actions import push_to_ticker, ticker_link
 
 from . import (
+    bulk,
     related,
     user_admin,  # noqa: F401  (registers the account admin)
     workflow,
@@ -89,8 +90,19 @@ class ArticleAuthorInline(ArticleChildInline, admin.TabularInline):
     fields = ["author", "role", "order"]
 
 
+class PreviewLinkForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.revoked:
+            # Revoked is final: the fields show it, and a forged POST changes nothing.
+            for name in ("revoked", "expires_at"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
 class PreviewLinkInline(ArticleChildInline, admin.TabularInline):
     model = PreviewLink
+    form = PreviewLinkForm
     extra = 0
     fields = ["link", "expires_at", "revoked", "created_by", "created_at"]
     readonly_fields = ["link", "created_by", "created_at"]
@@ -636,6 +648,7 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = user
         obj.updated_by = user
         notes = []
+        withdrawn = bool(form.transition) and workflow.withdraws(obj, form.transition)
         if form.transition:
             workflow.apply_transition(
                 obj, form.transition, user, reason=obj.kill_reason
@@ -662,9 +675,13 @@ class ArticleAdmin(VersionAdmin):
         if was_public:
             workflow.remember_old_slug(obj, old_slug)
         request._article_workflow_notes = notes
+        request._article_withdrawn = withdrawn
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # After the inlines: a link form opened before the kill must not revive one.
+        if getattr(request, "_article_withdrawn", False):
+            workflow.revoke_preview_links(form.instance)
         # Now that the tags are stored too: rank the related articles once per save,
         # not on every page view.
         related.refresh(form.instance)
@@ -775,21 +792,9 @@ class ArticleAdmin(VersionAdmin):
     # Transitions for several articles at once, from the list.
 
     def _bulk_transition(self, request, queryset, name, done_message):
-        done = refused = 0
-        not_publishable = []
-        for article in queryset:
-            try:
-                workflow.apply_transition(article, name, request.user)
-            except workflow.NotPublishable:
-                not_publishable.append(article)
-                continue
-            except workflow.TransitionError:
-                refused += 1
-                continue
-            article.save()
-            related.refresh(article)
-            done += 1
-        for article in not_publishable:
+        result = bulk.apply_to_each(queryset, name, request.user)
+        done, refused = len(result.done), len(result.refused)
+        for article in result.not_publishable:
             self.message_user(
                 request,
                 format_html(

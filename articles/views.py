@@ -462,7 +462,8 @@ class PreviewLinkView(ArticleDetailView):
         link = get_object_or_404(
             PreviewLink.objects.select_related("article"), token=kwargs["token"]
         )
-        if link.is_valid():
+        # A killed article is gone for everyone; its links were revoked with it.
+        if link.is_valid() and not link.article.is_killed:
             self.object = self.get_queryset().get(pk=link.article_id)
             context = self.get_context_data(object=self.object)
             context.update(preview=True, preview_link=link)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import models
+from django.db import models, transaction
 from django.db.models import BooleanField, Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
@@ -312,12 +312,15 @@ class TickerItemAdmin(admin.ModelAdmin):
             )
 
     def _bulk_update(self, request, queryset, fields, **values):
-        items = list(queryset)
-        if not items:
-            return 0
-        TickerItem.objects.filter(pk__in=[item.pk for item in items]).update(
-            updated_at=timezone.now(), **values
-        )
+        # The rows are locked as they are read, so what the action checked (hidden,
+        # due...) still holds when it writes; only the action's fields are written.
+        with transaction.atomic():
+            items = list(queryset.select_for_update(of=("self",)))
+            if not items:
+                return 0
+            TickerItem.objects.filter(pk__in=[item.pk for item in items]).update(
+                updated_at=timezone.now(), **values
+            )
         invalidate()
         names = [str(TickerItem._meta.get_field(name).verbose_name) for name in fields]
         LogEntry.objects.log_actions(
