@@ -16,11 +16,13 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom.forms import CleanTextMixin, CleanTextModelForm
 from ticker.actions import push_to_ticker, ticker_link
 
 from . import (
     bulk,
     related,
+    tag_admin,
     user_admin,  # noqa: F401  (registers the account admin)
     workflow,
 )
@@ -40,6 +42,7 @@ from .widgets import TagAutocompleteWidget
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -48,6 +51,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -56,6 +60,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]
@@ -212,7 +217,7 @@ DIFF_FIELDS = [
 ]
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_kind = forms.ChoiceField(
         label=_("soort wijziging"),
@@ -273,6 +278,12 @@ class ArticleAdminForm(forms.ModelForm):
         if value and stored and value == stored.replace(microsecond=0):
             return stored
         return value
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        if self.request is not None:
+            tag_admin.check_new_tags(self.request.user, tags)
+        return tags
 
     def clean_published_at(self):
         return self._keep_precise("published_at")

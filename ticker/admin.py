@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from newsroom.forms import CleanTextModelForm
 
 from .actions import headline_for, short_when
 from .live import invalidate
@@ -70,6 +71,7 @@ class TickerItemAdmin(admin.ModelAdmin):
     actions = ["make_visible", "hide", "expire_now"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = CleanTextModelForm
 
     class Media:
         css = {"all": ["ticker/admin.css"]}
@@ -154,7 +156,9 @@ class TickerItemAdmin(admin.ModelAdmin):
         return initial
 
     def get_changelist_form(self, request, **kwargs):
-        form_class = super().get_changelist_form(request, **kwargs)
+        form_class = super().get_changelist_form(
+            request, **{"form": CleanTextModelForm, **kwargs}
+        )
         if can_publish(request.user):
             return form_class
 
