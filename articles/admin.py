@@ -911,6 +911,9 @@ class ArticleAdmin(VersionAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    def _may_recover(self, request):
+        return workflow.can_publish(request.user) and self.has_add_permission(request)
+
     def recoverlist_view(self, request, extra_context=None):
         if not workflow.can_publish(request.user):
             raise PermissionDenied
@@ -969,7 +972,11 @@ class ArticleAdmin(VersionAdmin):
 
     def diff_view(self, request, object_id, version_id):
         obj = self.get_object(request, unquote(object_id))
-        if not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            # A deleted article's text is for those who may recover it.
+            if not self._may_recover(request):
+                raise PermissionDenied
+        elif not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(
             Article, unquote(object_id)

@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
@@ -186,7 +187,9 @@ class SectionAtomFeed(AtomMixin, SectionFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # Like the tag page: a tag without public articles does not exist for readers.
+        public = Article.objects.published().filter(tags=OuterRef("pk"))
+        return get_object_or_404(Tag.objects.filter(Exists(public)), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} — {settings.NEWSROOM_SITE_NAME}"

@@ -24,6 +24,14 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+def may_touch(user, item):
+    """Return whether user may change or delete item (given the model permission):
+    editors every item, reporters their own hidden proposals."""
+    if can_publish(user):
+        return True
+    return not item.is_visible and item.created_by_id == user.pk
+
+
 class ReaderStateFilter(admin.SimpleListFilter):
     title = _("wat lezers zien")
     parameter_name = "state"
@@ -82,13 +90,14 @@ class TickerItemAdmin(admin.ModelAdmin):
         return can_publish(request.user)
 
     def has_change_permission(self, request, obj=None):
-        # What readers see now is the editors' to change; reporters see it read-only.
-        if obj is not None and obj.is_visible and not can_publish(request.user):
+        # What readers see now is the editors' to change; reporters see it read-only,
+        # and change only their own proposals, not a colleague's.
+        if obj is not None and not may_touch(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_visible and not can_publish(request.user):
+        if obj is not None and not may_touch(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -162,13 +171,16 @@ class TickerItemAdmin(admin.ModelAdmin):
         if can_publish(request.user):
             return form_class
 
+        user = request.user
+
         class ProposalChangelistForm(form_class):
-            """Let reporters quick-edit their hidden proposals, nothing readers see."""
+            """Let reporters quick-edit their own hidden proposals, nothing else."""
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                mine = may_touch(user, self.instance)
                 for name, field in self.fields.items():
-                    if name == "is_visible" or self.instance.is_visible:
+                    if name == "is_visible" or not mine:
                         field.disabled = True
 
         return ProposalChangelistForm
