@@ -9,6 +9,7 @@ nothing more than those roles. The rules are checked on the server: a field left
 of the form cannot be forged into it, and a group outside the choices is refused.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -96,8 +97,11 @@ class NewsroomUserAdmin(UserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = assignable_groups(request.user)
             kwargs["required"] = True
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["label"] = _("Rol")
             kwargs["help_text"] = _(
-                "De rol bepaalt wat dit lid in de redactie mag (zie docs/redactie.md)."
+                "Verslaggever: schrijft en stelt voor. Eindredacteur: publiceert ook. "
+                "Beheerder: beheert ook accounts en rubrieken."
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
