@@ -16,9 +16,16 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom.forms import CleanTextMixin, CleanTextModelForm
 from ticker.actions import push_to_ticker, ticker_link
 
-from . import related, workflow
+from . import (
+    bulk,
+    related,
+    tag_admin,
+    user_admin,  # noqa: F401  (registers the account admin)
+    workflow,
+)
 from .image_admin import admin_thumbnail, lead_image_preview
 from .models import (
     Article,
@@ -35,6 +42,7 @@ from .widgets import TagAutocompleteWidget
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -43,6 +51,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -51,6 +60,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]
@@ -85,8 +95,19 @@ class ArticleAuthorInline(ArticleChildInline, admin.TabularInline):
     fields = ["author", "role", "order"]
 
 
+class PreviewLinkForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.revoked:
+            # Revoked is final: the fields show it, and a forged POST changes nothing.
+            for name in ("revoked", "expires_at"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
 class PreviewLinkInline(ArticleChildInline, admin.TabularInline):
     model = PreviewLink
+    form = PreviewLinkForm
     extra = 0
     fields = ["link", "expires_at", "revoked", "created_by", "created_at"]
     readonly_fields = ["link", "created_by", "created_at"]
@@ -196,7 +217,7 @@ DIFF_FIELDS = [
 ]
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_kind = forms.ChoiceField(
         label=_("soort wijziging"),
@@ -257,6 +278,12 @@ class ArticleAdminForm(forms.ModelForm):
         if value and stored and value == stored.replace(microsecond=0):
             return stored
         return value
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        if self.request is not None:
+            tag_admin.check_new_tags(self.request.user, tags)
+        return tags
 
     def clean_published_at(self):
         return self._keep_precise("published_at")
@@ -632,6 +659,7 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = user
         obj.updated_by = user
         notes = []
+        withdrawn = bool(form.transition) and workflow.withdraws(obj, form.transition)
         if form.transition:
             workflow.apply_transition(
                 obj, form.transition, user, reason=obj.kill_reason
@@ -658,9 +686,13 @@ class ArticleAdmin(VersionAdmin):
         if was_public:
             workflow.remember_old_slug(obj, old_slug)
         request._article_workflow_notes = notes
+        request._article_withdrawn = withdrawn
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # After the inlines: a link form opened before the kill must not revive one.
+        if getattr(request, "_article_withdrawn", False):
+            workflow.revoke_preview_links(form.instance)
         # Now that the tags are stored too: rank the related articles once per save,
         # not on every page view.
         related.refresh(form.instance)
@@ -771,21 +803,9 @@ class ArticleAdmin(VersionAdmin):
     # Transitions for several articles at once, from the list.
 
     def _bulk_transition(self, request, queryset, name, done_message):
-        done = refused = 0
-        not_publishable = []
-        for article in queryset:
-            try:
-                workflow.apply_transition(article, name, request.user)
-            except workflow.NotPublishable:
-                not_publishable.append(article)
-                continue
-            except workflow.TransitionError:
-                refused += 1
-                continue
-            article.save()
-            related.refresh(article)
-            done += 1
-        for article in not_publishable:
+        result = bulk.apply_to_each(queryset, name, request.user)
+        done, refused = len(result.done), len(result.refused)
+        for article in result.not_publishable:
             self.message_user(
                 request,
                 format_html(
@@ -891,6 +911,9 @@ class ArticleAdmin(VersionAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    def _may_recover(self, request):
+        return workflow.can_publish(request.user) and self.has_add_permission(request)
+
     def recoverlist_view(self, request, extra_context=None):
         if not workflow.can_publish(request.user):
             raise PermissionDenied
@@ -949,7 +972,11 @@ class ArticleAdmin(VersionAdmin):
 
     def diff_view(self, request, object_id, version_id):
         obj = self.get_object(request, unquote(object_id))
-        if not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            # A deleted article's text is for those who may recover it.
+            if not self._may_recover(request):
+                raise PermissionDenied
+        elif not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(
             Article, unquote(object_id)

@@ -5,12 +5,16 @@ import io
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from taggit.models import Tag
+
+from newsroom.feedgen import XmlSafeAtomFeed, XmlSafeRssFeed
+from newsroom.text import xml_safe
 
 from .models import Article, Author, Section
 from .templatetags.article_tags import share_image
@@ -33,7 +37,7 @@ class BufferedWriteMixin:
         outfile.write(buffer.getvalue())
 
 
-class MediaRssFeed(BufferedWriteMixin, Rss201rev2Feed):
+class MediaRssFeed(BufferedWriteMixin, XmlSafeRssFeed):
     """RSS 2.0 with Media RSS: readers show the lead image with its alt text."""
 
     def rss_attributes(self):
@@ -53,10 +57,10 @@ class MediaRssFeed(BufferedWriteMixin, Rss201rev2Feed):
             handler.startElement("media:content", attributes)
             if image.alt:
                 handler.addQuickElement(
-                    "media:description", image.alt, {"type": "plain"}
+                    "media:description", xml_safe(image.alt), {"type": "plain"}
                 )
             if image.credit:
-                handler.addQuickElement("media:credit", image.credit)
+                handler.addQuickElement("media:credit", xml_safe(image.credit))
             handler.endElement("media:content")
 
 
@@ -143,7 +147,7 @@ class LatestArticlesFeed(Feed):
         return item._feed_image
 
 
-class BufferedAtomFeed(BufferedWriteMixin, Atom1Feed):
+class BufferedAtomFeed(BufferedWriteMixin, XmlSafeAtomFeed):
     pass
 
 
@@ -183,7 +187,9 @@ class SectionAtomFeed(AtomMixin, SectionFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # Like the tag page: a tag without public articles does not exist for readers.
+        public = Article.objects.published().filter(tags=OuterRef("pk"))
+        return get_object_or_404(Tag.objects.filter(Exists(public)), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} — {settings.NEWSROOM_SITE_NAME}"

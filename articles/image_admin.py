@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.forms import CleanTextMixin
+
 from . import images, workflow
 from .models import Article, Image
 
@@ -128,7 +130,7 @@ class ImageUploadField(forms.FileField):
         return images.prepare_upload(upload)
 
 
-class ImageAdminForm(forms.ModelForm):
+class ImageAdminForm(CleanTextMixin, forms.ModelForm):
     file = ImageUploadField(
         label=_("Bestand"),
         help_text=Image._meta.get_field("file").help_text,

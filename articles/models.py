@@ -786,11 +786,15 @@ class PreviewLink(models.Model):
         now = timezone.now()
         if self._state.adding and self.expires_at <= now:
             raise ValidationError({"expires_at": _("Kies een tijd in de toekomst.")})
-        if self.expires_at > now + timedelta(days=self.MAX_DAYS):
+        # Counted from the link's making, so that it cannot be extended again and
+        # again.
+        start = self.created_at or now
+        if self.expires_at > start + timedelta(days=self.MAX_DAYS):
             raise ValidationError(
                 {
                     "expires_at": _(
-                        "Een voorbeeldlink is hoogstens %(days)s dagen geldig."
+                        "Een voorbeeldlink is hoogstens %(days)s dagen geldig, "
+                        "gerekend vanaf het moment dat hij is gemaakt."
                     )
                     % {"days": self.MAX_DAYS}
                 }

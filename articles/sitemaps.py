@@ -218,8 +218,11 @@ def article_sitemap(request):
         if latest is None or modified > latest:
             latest = modified
         # Slugs are letters, digits, - and _: quoted, nothing in them needs escaping.
+        # (A slug stored some other way is quoted whole, so it cannot break the XML.)
+        if not (slug.isascii() and slug.isprintable()):
+            slug = quote(slug)
         parts.append(
-            f"<url><loc>{before}{slug if slug.isascii() else quote(slug)}{after}"
+            f"<url><loc>{before}{slug}{after}"
             + entry.format(modified.astimezone(zone).date().isoformat())
             + "</url>\n"
         )

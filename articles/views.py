@@ -419,7 +419,12 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        # A tag only drafts carry must not show that it exists: an embargoed topic
+        # could be guessed. The count is the paginator's, already made.
+        if context["paginator"].count == 0:
+            raise Http404
+        return context
 
 
 class AuthorDetailView(ArticleListMixin, generic.ListView):
@@ -462,7 +467,8 @@ class PreviewLinkView(ArticleDetailView):
         link = get_object_or_404(
             PreviewLink.objects.select_related("article"), token=kwargs["token"]
         )
-        if link.is_valid():
+        # A killed article is gone for everyone; its links were revoked with it.
+        if link.is_valid() and not link.article.is_killed:
             self.object = self.get_queryset().get(pk=link.article_id)
             context = self.get_context_data(object=self.object)
             context.update(preview=True, preview_link=link)
@@ -481,13 +487,15 @@ class PreviewLinkView(ArticleDetailView):
 
 @require_safe
 def robots_txt(request):
-    """Point crawlers to the sitemaps; keep them out of the admin, previews and
-    search results."""
+    """Point crawlers to the sitemaps; keep them out of previews and search results.
+
+    Not the admin: its address (DJANGO_ADMIN_URL) is kept secret, and every page of
+    it asks for a login anyway.
+    """
     return render(
         request,
         "articles/robots.txt",
         {
-            "admin_path": f"/{settings.ADMIN_URL}",
             "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
             "news_sitemap_url": request.build_absolute_uri(reverse("sitemap_news")),
         },

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, SlugRedirect
+from .models import Article, PreviewLink, SlugRedirect
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -285,6 +285,28 @@ def apply_transition(article, name, user, *, reason=""):
     article.status = transition.target
     article.updated_by = user
     return transition
+
+
+def withdraws(article, name):
+    """Return whether transition name takes article back from readers (a kill, or
+    back to draft from published or scheduled)."""
+    transition = TRANSITIONS.get(name)
+    return (
+        transition is not None
+        and article.status == _S.PUBLISHED
+        and transition.target != _S.PUBLISHED
+    )
+
+
+def revoke_preview_links(article):
+    """Make every preview link of a withdrawn article stop working, for good.
+
+    Whoever was sent one before it went out must not keep reading what the newsroom
+    took back; a fresh link can be shared once the article is worked on again.
+    """
+    return PreviewLink.objects.filter(article=article, revoked=False).update(
+        revoked=True
+    )
 
 
 def transition_message(article):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext, ngettext, trans_real
 from markupsafe import Markup
 
 from articles.templatetags import article_tags, images
+from newsroom.text import xml_safe
 from ticker.live import breaking_news
 
 
@@ -108,6 +109,7 @@ def environment(**options):
         isotime=article_tags.isotime,
         regroup=regroup,
         spaceless=spaceless,
+        xml_safe=xml_safe,
     )
     return env
 

@@ -1,6 +1,8 @@
 """Who is asking: the client's address behind proxies; Axes' login guard and page."""
 
+import functools
 import ipaddress
+import logging
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
@@ -9,27 +11,48 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+logger = logging.getLogger(__name__)
+
 
 def client_ip(request):
     """Return the client's IP address.
 
     X-Forwarded-For is only believed as far as TRUSTED_PROXY_COUNT proxies (nginx, a
     load balancer) that each append the address they saw: anything further left was
-    written by the client and could be forged to dodge the login lockout.
+    written by the client and could be forged to dodge the login lockout. Too low a
+    count locks an editor out for everyone behind the same proxy; too high a count
+    believes the forged part. See docs/deploy.md, "Login lockout behind proxies".
     """
     count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        hops = [
-            hop.strip()
-            for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if hop.strip()
-        ]
-        if len(hops) >= count:
-            try:
-                return str(ipaddress.ip_address(hops[-count]))
-            except ValueError:
-                pass
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not count:
+        if forwarded:
+            warn_once(
+                "X-Forwarded-For arrives but DJANGO_TRUSTED_PROXY_COUNT is 0: the "
+                "login lockout keys on the proxy's address, so one attacker locks an "
+                "editor out for everyone. Set it to the number of proxies."
+            )
+        return request.META.get("REMOTE_ADDR") or None
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) >= count:
+        try:
+            return str(ipaddress.ip_address(hops[-count]))
+        except ValueError:
+            pass
+    else:
+        # Fewer proxies than configured: a request that went around them, or a count
+        # set too high. Either way, what the socket says is all there is to believe.
+        warn_once(
+            f"X-Forwarded-For has fewer than DJANGO_TRUSTED_PROXY_COUNT={count} "
+            "addresses: a request that bypassed the proxies, or the count is too high."
+        )
     return request.META.get("REMOTE_ADDR") or None
+
+
+@functools.cache
+def warn_once(message):
+    """Log message once per process: it is about the set-up, not the request."""
+    logger.warning(message)
 
 
 class AxesBackend(AxesStandaloneBackend):

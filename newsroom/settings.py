@@ -376,6 +376,9 @@ elif MEDIA_STORAGE != "filesystem":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its next= is missing or points off the site: the admin,
+# not Django's /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 
 TAGGIT_CASE_INSENSITIVE = True
 

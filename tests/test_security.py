@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
+from newsroom.security import warn_once
 from tests.factories import (
     make_article,
     make_author,
@@ -540,3 +541,112 @@ def test_public_pages_with_the_live_ticker_run_without_csp_violations(browser_pa
         assert "Eerste tickerbericht" in page.content()
         assert page.locator("img").first.evaluate("img => img.naturalWidth") > 0
     assert page.csp_problems() == []
+
+
+# Where a login lands
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/beheer/", "", "javascript:x"]
+)
+def test_a_login_with_an_unsafe_next_lands_on_the_admin_index(client, next_url):
+    make_user("redacteur")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "redacteur", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+# The lockout behind proxies (docs/deploy.md, "Login lockout behind proxies")
+
+
+def login_via(client, username, password, *, forwarded, proxy="127.0.0.1"):
+    """Log in as a request that reached gunicorn through proxies: forwarded is the
+    X-Forwarded-For they built, proxy the last one's socket address."""
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "attacker", "colleague"),
+    [
+        # nginx appends the address it saw.
+        (1, "{forged}, 203.0.113.7", "198.51.100.20"),
+        # The load balancer appends the client, nginx the load balancer.
+        (2, "{forged}, 203.0.113.7, 10.0.0.2", "198.51.100.20, 10.0.0.2"),
+    ],
+)
+def test_behind_proxies_the_right_count_locks_out_the_attacker_only(
+    settings, count, attacker, colleague
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    make_user("redacteur")
+    # The attacker forges a new address in front of every attempt.
+    for n in range(6):
+        response = login_via(
+            Client(),
+            "redacteur",
+            "fout",
+            forwarded=attacker.format(forged=f"10.9.9.{n}"),
+        )
+    assert response.status_code == 429
+    forged = attacker.format(forged="10.9.9.99")
+    assert (
+        login_via(Client(), "redacteur", PASSWORD, forwarded=forged).status_code == 429
+    )
+    # The editor at the office, through the same proxies, gets in.
+    assert (
+        login_via(Client(), "redacteur", PASSWORD, forwarded=colleague).status_code
+        == 302
+    )
+
+
+def test_behind_a_proxy_a_count_of_zero_locks_the_editor_out_for_everyone(
+    settings, caplog
+):
+    # Why the count must be set: every login seems to come from the proxy.
+    settings.TRUSTED_PROXY_COUNT = 0
+    warn_once.cache_clear()  # the warning comes once per process
+    make_user("redacteur")
+    for _ in range(5):
+        login_via(Client(), "redacteur", "fout", forwarded="203.0.113.7")
+
+    response = login_via(Client(), "redacteur", PASSWORD, forwarded="198.51.100.20")
+
+    assert response.status_code == 429
+    assert "DJANGO_TRUSTED_PROXY_COUNT is 0" in caplog.text
+
+
+def test_a_count_too_high_believes_the_forged_address(settings):
+    # Why the count must not be too high: nginx alone, but 2 configured.
+    settings.TRUSTED_PROXY_COUNT = 2
+    make_user("redacteur")
+    for n in range(6):
+        response = login_via(
+            Client(), "redacteur", "fout", forwarded=f"10.9.9.{n}, 203.0.113.7"
+        )
+    assert response.status_code == 200  # never locked out: the documented mistake
+
+
+def test_the_proxy_count_comes_from_the_environment(tmp_path):
+    from tests.test_production import production_env, shell
+
+    code = (
+        "from django.conf import settings; from django.test import RequestFactory; "
+        "from newsroom.security import client_ip; "
+        "r = RequestFactory().get('/', REMOTE_ADDR='127.0.0.1', "
+        "HTTP_X_FORWARDED_FOR='10.9.9.9, 203.0.113.7, 10.0.0.2'); "
+        "print(settings.TRUSTED_PROXY_COUNT, client_ip(r))"
+    )
+    result = shell(production_env(tmp_path, DJANGO_TRUSTED_PROXY_COUNT="2"), code)
+
+    assert result.stdout.split() == ["2", "203.0.113.7"], result.stderr

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import models
+from django.db import models, transaction
 from django.db.models import BooleanField, Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from newsroom.forms import CleanTextModelForm
 
 from .actions import headline_for, short_when
 from .live import invalidate
@@ -21,6 +22,14 @@ PUBLISH_PERMISSION = "ticker.publish_tickeritem"
 
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_touch(user, item):
+    """Return whether user may change or delete item (given the model permission):
+    editors every item, reporters their own hidden proposals."""
+    if can_publish(user):
+        return True
+    return not item.is_visible and item.created_by_id == user.pk
 
 
 class ReaderStateFilter(admin.SimpleListFilter):
@@ -70,6 +79,7 @@ class TickerItemAdmin(admin.ModelAdmin):
     actions = ["make_visible", "hide", "expire_now"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = CleanTextModelForm
 
     class Media:
         css = {"all": ["ticker/admin.css"]}
@@ -80,13 +90,14 @@ class TickerItemAdmin(admin.ModelAdmin):
         return can_publish(request.user)
 
     def has_change_permission(self, request, obj=None):
-        # What readers see now is the editors' to change; reporters see it read-only.
-        if obj is not None and obj.is_visible and not can_publish(request.user):
+        # What readers see now is the editors' to change; reporters see it read-only,
+        # and change only their own proposals, not a colleague's.
+        if obj is not None and not may_touch(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_visible and not can_publish(request.user):
+        if obj is not None and not may_touch(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -154,17 +165,22 @@ class TickerItemAdmin(admin.ModelAdmin):
         return initial
 
     def get_changelist_form(self, request, **kwargs):
-        form_class = super().get_changelist_form(request, **kwargs)
+        form_class = super().get_changelist_form(
+            request, **{"form": CleanTextModelForm, **kwargs}
+        )
         if can_publish(request.user):
             return form_class
 
+        user = request.user
+
         class ProposalChangelistForm(form_class):
-            """Let reporters quick-edit their hidden proposals, nothing readers see."""
+            """Let reporters quick-edit their own hidden proposals, nothing else."""
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                mine = may_touch(user, self.instance)
                 for name, field in self.fields.items():
-                    if name == "is_visible" or self.instance.is_visible:
+                    if name == "is_visible" or not mine:
                         field.disabled = True
 
         return ProposalChangelistForm
@@ -312,12 +328,15 @@ class TickerItemAdmin(admin.ModelAdmin):
             )
 
     def _bulk_update(self, request, queryset, fields, **values):
-        items = list(queryset)
-        if not items:
-            return 0
-        TickerItem.objects.filter(pk__in=[item.pk for item in items]).update(
-            updated_at=timezone.now(), **values
-        )
+        # The rows are locked as they are read, so what the action checked (hidden,
+        # due...) still holds when it writes; only the action's fields are written.
+        with transaction.atomic():
+            items = list(queryset.select_for_update(of=("self",)))
+            if not items:
+                return 0
+            TickerItem.objects.filter(pk__in=[item.pk for item in items]).update(
+                updated_at=timezone.now(), **values
+            )
         invalidate()
         names = [str(TickerItem._meta.get_field(name).verbose_name) for name in fields]
         LogEntry.objects.log_actions(

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
+
+from newsroom.feedgen import XmlSafeRssFeed
 
 from .models import TickerItem
 
@@ -10,7 +11,7 @@ FEED_ITEMS = 30
 
 
 class TickerFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = XmlSafeRssFeed
     link = reverse_lazy("ticker:archive")
     language = "nl"
 

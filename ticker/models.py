@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, public_q
+from newsroom.text import clean_line
 
 HEADLINE_MAX_LENGTH = 160
 URL_SCHEMES = ("http", "https")
@@ -221,11 +222,11 @@ class TickerItem(models.Model):
 
     def save(self, *args, **kwargs):
         # A headline is one line of plain text, however it was pasted in.
-        self.headline = " ".join(self.headline.split())
+        self.headline = clean_line(self.headline)
         super().save(*args, **kwargs)
 
     def clean(self):
-        self.headline = " ".join(self.headline.split())
+        self.headline = clean_line(self.headline)
         errors = {}
         if self.article_id and self.url:
             errors["url"] = _("Kies een artikel óf een externe link, niet beide.")

@@ -372,3 +372,37 @@ def test_editor_publish_and_unpublish_actions(client, editor):
     )
     article.refresh_from_db()
     assert article.status == Status.DRAFT
+
+
+# Tags: reporters use the existing ones, editors make new ones
+
+
+def test_reporter_cannot_make_a_new_tag_but_may_use_existing_ones(client, reporter):
+    from taggit.models import Tag
+
+    Tag.objects.create(name="Haven", slug="haven")
+    article = make_article(status=Status.DRAFT, published_at=None, created_by=reporter)
+    client.force_login(reporter)
+
+    response = post_change(client, article, tags="haven, Embargo-onderwerp")
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["tags"]
+    assert "U mag geen nieuwe tags maken: ‘Embargo-onderwerp’" in errors[0]
+    assert not Tag.objects.filter(name__iexact="embargo-onderwerp").exists()
+
+    response = post_change(client, article, tags="HAVEN")
+    assert response.status_code == 302
+    assert list(article.tags.names()) == ["Haven"]
+
+
+def test_editor_makes_new_tags(client, editor):
+    article = make_article()
+    client.force_login(editor)
+
+    response = post_change(
+        client, article, tags="Nieuw onderwerp,", change_kind="minor"
+    )
+
+    assert response.status_code == 302
+    assert list(article.tags.names()) == ["Nieuw onderwerp"]

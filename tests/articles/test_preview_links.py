@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
@@ -125,3 +126,167 @@ def test_reporter_cannot_share_someone_elses_draft(client, article):
 
     assert response.status_code == 403
     assert not PreviewLink.objects.exists()
+
+
+# Withdrawn means gone
+
+
+SECRET_BODY = "Het geheime detail uit het onderzoek"
+
+
+@pytest.fixture
+def editor():
+    return make_member("omar", "eindredacteur")
+
+
+@pytest.fixture
+def published(reporter):
+    return make_article(
+        title="Onderzoek naar de haven",
+        body=f"<p>{SECRET_BODY}.</p>",
+        created_by=reporter,
+    )
+
+
+def post_change(client, article, **overrides):
+    page = client.get(change_url(article))
+    return client.post(change_url(article), admin_form_data(page, **overrides))
+
+
+def assert_gone_without_the_text(client, link):
+    client.logout()
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert SECRET_BODY not in text
+    assert "ingetrokken" in text
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("transition", "extra"),
+    [("kill", {"kill_reason": "Juridische redenen."}), ("to_draft", {})],
+)
+def test_killing_or_unpublishing_revokes_the_preview_links(
+    client, editor, published, transition, extra
+):
+    link = PreviewLink.objects.create(article=published)
+    assert client.get(link.get_absolute_url()).status_code == 200
+    client.force_login(editor)
+
+    response = post_change(client, published, _transition=transition, **extra)
+
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked
+    assert_gone_without_the_text(client, link)
+
+
+def test_kill_revokes_a_link_whose_form_was_open_in_the_same_save(
+    client, editor, published
+):
+    link = PreviewLink.objects.create(article=published)
+    client.force_login(editor)
+    later = timezone.localtime() + timedelta(days=5)
+
+    post_change(
+        client,
+        published,
+        _transition="kill",
+        kill_reason="Onjuist.",
+        **{
+            "preview_links-0-expires_at_0": later.strftime("%Y-%m-%d"),
+            "preview_links-0-expires_at_1": later.strftime("%H:%M:%S"),
+        },
+    )
+
+    link.refresh_from_db()
+    assert link.revoked
+    assert_gone_without_the_text(client, link)
+
+
+def test_bulk_unpublish_revokes_the_preview_links(client, editor, published):
+    link = PreviewLink.objects.create(article=published)
+    client.force_login(editor)
+
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [published.pk]},
+    )
+
+    link.refresh_from_db()
+    assert link.revoked
+    assert_gone_without_the_text(client, link)
+
+
+def test_a_link_to_a_killed_article_shows_nothing_even_if_not_revoked(
+    client, published
+):
+    published.status = Article.Status.KILLED
+    published.kill_reason = "Onjuist."
+    published.save()
+    link = PreviewLink.objects.create(article=published)
+
+    assert_gone_without_the_text(client, link)
+
+
+def test_pulling_a_draft_back_from_review_keeps_its_links(client, reporter, article):
+    article.status = Article.Status.REVIEW
+    article.save()
+    link = PreviewLink.objects.create(article=article)
+    client.force_login(reporter)
+
+    post_change(client, article, _transition="to_draft")
+
+    link.refresh_from_db()
+    assert not link.revoked
+    client.logout()
+    assert client.get(link.get_absolute_url()).status_code == 200
+
+
+def test_a_revoked_link_cannot_be_revived(client, reporter, article):
+    link = PreviewLink.objects.create(article=article, revoked=True)
+    client.force_login(reporter)
+    page = client.get(change_url(article))
+    data = admin_form_data(page)
+    # Unticked: a checkbox sends nothing. And a new expiry on top.
+    data.pop("preview_links-0-revoked", None)
+    later = timezone.localtime() + timedelta(days=10)
+    data["preview_links-0-expires_at_0"] = later.strftime("%Y-%m-%d")
+    data["preview_links-0-expires_at_1"] = later.strftime("%H:%M:%S")
+    expires = link.expires_at
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked
+    assert link.expires_at == expires
+    client.logout()
+    assert client.get(link.get_absolute_url()).status_code == 410
+
+
+def test_expiry_cannot_be_extended_past_the_limit(client, reporter, article):
+    with time_machine.travel(timezone.now() - timedelta(days=20)):
+        link = PreviewLink.objects.create(article=article)
+    client.force_login(reporter)
+    page = client.get(change_url(article))
+    # 20 days old, 20 more: 40 days in all.
+    later = timezone.localtime() + timedelta(days=20)
+
+    response = client.post(
+        change_url(article),
+        admin_form_data(
+            page,
+            **{
+                "preview_links-0-expires_at_0": later.strftime("%Y-%m-%d"),
+                "preview_links-0-expires_at_1": later.strftime("%H:%M:%S"),
+            },
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "hoogstens 30 dagen" in response.content.decode()
+    old_expiry = link.expires_at
+    link.refresh_from_db()
+    assert link.expires_at == old_expiry

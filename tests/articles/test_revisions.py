@@ -1,6 +1,7 @@
 """Revisions: every save kept, readable diffs, restore, recovery, edit conflicts."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -253,3 +254,26 @@ def test_reporter_may_view_history_but_not_recover(client):
     assert history.status_code == 200
     listing = client.get(reverse("admin:articles_article_changelist")).content
     assert b"Verwijderde artikelen herstellen" not in listing
+
+
+def test_reporter_cannot_read_a_deleted_article_through_its_diff(editor_client):
+    article = draft(title="Geheim onderzoek", body="<p>Bron: de minister zelf.</p>")
+    post_change(editor_client, article, lead="Eerste versie.")
+    post_change(editor_client, article, lead="Tweede versie.")
+    versions = versions_of(article)
+    pk = article.pk
+    editor_client.post(
+        reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"}
+    )
+    client = Client()
+    client.force_login(make_member("fatima", "verslaggever"))
+    url = reverse("admin:articles_article_diff", args=[pk, versions[0].pk])
+
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"minister" not in response.content
+    response = client.get(f"{url}?from={versions[1].pk}")
+    assert response.status_code == 403
+
+    # Those who may recover it still read what they would bring back.
+    assert editor_client.get(url).status_code == 200

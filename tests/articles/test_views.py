@@ -500,6 +500,29 @@ def test_tag_page_lists_articles_with_that_tag(client):
     assert page.count("Over waterstof</a>") == 1
 
 
+@pytest.mark.parametrize(
+    "status", [Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.KILLED]
+)
+def test_a_tag_only_unpublished_articles_carry_is_not_found(client, status):
+    article = make_article(title="Onder embargo", tags=["Overname OCP"], status=status)
+    scheduled = make_article(
+        tags=["Fusie"], published_at=timezone.now() + timedelta(hours=2)
+    )
+
+    for slug in ("overname-ocp", "fusie"):
+        for url in (f"/tag/{slug}/", f"/tag/{slug}/feed/", f"/tag/{slug}/atom/"):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert "Overname OCP" not in text(response)
+
+    # Once out, the tag is there.
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert client.get("/tag/overname-ocp/").status_code == 200
+    assert client.get("/tag/overname-ocp/feed/").status_code == 200
+    assert scheduled.tags.get().slug == "fusie"
+
+
 def test_author_page_shows_bio_and_their_articles(client):
     samira = make_author(name="Samira El Idrissi", bio="Correspondent in Rabat.")
     karim = make_author(name="Karim Amrani")

@@ -340,7 +340,9 @@ def test_a_reporter_sees_the_visibility_read_only(client, reporter):
 
 
 def test_a_reporter_cannot_make_a_proposal_visible(client, reporter):
-    proposal = make_ticker_item(headline="Voorstel", is_visible=False)
+    proposal = make_ticker_item(
+        headline="Voorstel", is_visible=False, created_by=reporter
+    )
 
     edit = client.get(change_url(proposal))
     assert edit.status_code == 200
@@ -440,3 +442,27 @@ def test_a_reporter_push_becomes_a_hidden_proposal(client, reporter):
 
     item = TickerItem.objects.get()
     assert item.article == article and not item.is_visible
+
+
+def test_a_reporter_cannot_rewrite_a_colleagues_hidden_proposal(client, reporter):
+    colleague = make_member("youssef", "verslaggever")
+    theirs = make_ticker_item(
+        headline="Voorstel van Youssef", is_visible=False, created_by=colleague
+    )
+    mine = make_ticker_item(
+        headline="Mijn voorstel", is_visible=False, created_by=reporter
+    )
+
+    page = client.get(change_url(theirs))
+    assert page.status_code == 200 and 'name="headline"' not in page.text
+    response = client.post(change_url(theirs), {"headline": "Herschreven"})
+    assert response.status_code == 403
+    client.post(
+        CHANGELIST,
+        changelist_data([theirs, mine], headline="Herschreven in de lijst"),
+    )
+
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.headline == "Voorstel van Youssef"
+    assert mine.headline == "Herschreven in de lijst"  # their own stays theirs to edit
