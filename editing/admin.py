@@ -1,0 +1,102 @@
+"""What every admin form with rich text or shared editing gets (EditingAdminMixin)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from js_asset import Media
+
+from . import presence
+from .conflicts import last_saved
+
+
+class EditingAdminMixin:
+    """For a ModelAdmin whose change form uses a ConflictCheckedForm.
+
+    - The form's media carry the request's CSP nonce, on every page that shows the
+      form: add, change, popup, and django-reversion's restore and recover pages,
+      which render their response inside the view, before any middleware could
+      add it. The rich-text editor's import map is an inline script and needs it.
+    - Who else has the object open is shown, kept fresh by a heartbeat.
+    """
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["editing/presence.js", "editing/conflict.js"],
+            css={"all": ["editing/editing.css"]},
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="{}_{}_presence".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        if obj is not None and obj.pk is not None and not add:
+            context["editing_presence"] = self._presence(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _presence(self, request, obj, *, opened_version=None):
+        if self.has_change_permission(request, obj):
+            presence.touch(request.user, obj)
+        presence.purge()
+        verbose_name = self.opts.verbose_name
+        people = [
+            {
+                **person.as_json(),
+                "text": _("%(name)s bewerkt dit %(what)s ook")
+                % {"name": person.name, "what": verbose_name},
+                "detail": _("geopend om %(since)s, actief om %(seen)s")
+                % person.as_json(),
+            }
+            for person in presence.others(request.user, obj)
+        ]
+        info = self.opts.app_label, self.opts.model_name
+        data = {
+            "others": people,
+            "url": reverse("admin:{}_{}_presence".format(*info), args=[obj.pk]),
+            "interval": settings.EDITING_HEARTBEAT_SECONDS * 1000,
+            "changed": "",
+        }
+        token = self.form.edit_token(obj)
+        if opened_version is not None and opened_version != token:
+            who, when = last_saved(obj)
+            data["changed"] = _(
+                "%(who)s heeft dit %(what)s om %(when)s opgeslagen. Bij opslaan "
+                "ziet u per veld wat er verschilt en kiest u wat blijft."
+            ) % {"who": who, "what": verbose_name, "when": when}
+        return data
+
+    def presence_view(self, request, object_id):
+        return require_POST(self._presence_view)(request, object_id)
+
+    def _presence_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.POST.get("leave"):
+            presence.leave(request.user, obj)
+            return HttpResponse(status=204)
+        data = self._presence(
+            request, obj, opened_version=request.POST.get("version") or None
+        )
+        return JsonResponse(
+            {key: data[key] for key in ("others", "changed")},
+            headers={"Cache-Control": "no-store"},
+        )
