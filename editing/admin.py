@@ -47,13 +47,13 @@ class EditingAdminMixin:
     ):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         if obj is not None and obj.pk is not None and not add:
+            presence.purge()
             context["editing_presence"] = self._presence(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _presence(self, request, obj, *, opened_version=None):
         if self.has_change_permission(request, obj):
             presence.touch(request.user, obj)
-        presence.purge()
         verbose_name = self.opts.verbose_name
         people = [
             {
@@ -96,7 +96,5 @@ class EditingAdminMixin:
         data = self._presence(
             request, obj, opened_version=request.POST.get("version") or None
         )
-        return JsonResponse(
-            {key: data[key] for key in ("others", "changed")},
-            headers={"Cache-Control": "no-store"},
-        )
+        # admin_view already marks the answer uncacheable.
+        return JsonResponse({key: data[key] for key in ("others", "changed")})

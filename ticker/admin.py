@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from editing.admin import EditingAdminMixin
 
 from .actions import headline_for, short_when
+from .forms import TickerItemAdminForm
 from .live import invalidate
 from .models import TickerItem
 
@@ -45,7 +47,8 @@ class ReaderStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(TickerItem)
-class TickerItemAdmin(admin.ModelAdmin):
+class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
+    form = TickerItemAdminForm
     list_display = [
         "shown_time",
         "headline",
