@@ -51,6 +51,11 @@ class EditingAdminMixin:
             context["editing_presence"] = self._presence(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def response_change(self, request, obj):
+        # Saved: done with this form (a "save and continue" opens it again).
+        presence.leave(request.user, obj)
+        return super().response_change(request, obj)
+
     def _presence(self, request, obj, *, opened_version=None):
         if self.has_change_permission(request, obj):
             presence.touch(request.user, obj)
