@@ -7,6 +7,7 @@ import pytest
 
 from articles.models import Article
 from tests.browser import WIDE, log_in
+from tests.editing.helpers import close_page
 from tests.factories import make_article, make_member, make_ticker_item
 from ticker.models import TickerItem
 
@@ -22,6 +23,7 @@ def desk(new_context, live_server, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     settings.EDITING_HEARTBEAT_SECONDS = 1
     problems = []
+    pages = []
 
     def open_as(username, first_name, path, width=WIDE):
         user = make_member(username, "eindredacteur", first_name=first_name)
@@ -38,10 +40,13 @@ def desk(new_context, live_server, settings):
             ),
         )
         page.goto(live_server.url + path)
+        pages.append(page)
         return page
 
     open_as.problems = problems
-    return open_as
+    yield open_as
+    for page in pages:
+        close_page(page)
 
 
 def save(page):

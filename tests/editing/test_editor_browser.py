@@ -10,6 +10,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from tests.browser import WIDE, log_in
+from tests.editing.helpers import close_page
 from tests.factories import make_article, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +40,12 @@ def editor_page(new_context, live_server, settings):
         page.on("console", lambda message: console_error(message, problems))
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
-        page.locator(".field-body .tiptap").wait_for()
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        try:
+            page.locator(".field-body .tiptap").wait_for(timeout=10_000)
+        except PlaywrightTimeoutError:
+            problems.append("the editor did not appear")
         return page, problems
 
     return open_page
@@ -89,7 +95,7 @@ def test_every_rich_text_page_loads_the_editor_without_csp_violations(editor_pag
         menu = page.locator(".field-body .prose-menubar").count()
         if SCREENSHOTS:
             page.screenshot(path=f"{SCREENSHOTS}/editor-{name}.png", full_page=True)
-        page.context.close()
+        close_page(page)
         assert violations == [], name
         assert problems == [], name
         assert editors == 1, name
@@ -122,7 +128,7 @@ def test_the_editor_speaks_dutch_and_gives_the_body_room(editor_page):
     page.keyboard.press("Escape")
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/editor-dutch.png")
-    page.context.close()
+    close_page(page)
 
     assert problems == []
     for dutch in ["vet", "cursief", "onderstrepen", "link invoegen", "opsomming"]:
@@ -138,3 +144,22 @@ def test_the_editor_speaks_dutch_and_gives_the_body_room(editor_page):
     # Room for a few paragraphs from the start; the intro a few lines.
     assert body_height >= 300
     assert 50 <= lead_height <= 120
+
+
+def test_the_editor_fits_a_phone(editor_page):
+    article = make_article(body="<p>Een alinea.</p><h2>Een kop</h2>")
+    page, problems = editor_page(
+        reverse("admin:articles_article_change", args=[article.pk]), width=390
+    )
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    box = page.locator(".field-body .tiptap").bounding_box()
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/editor-390.png", full_page=True)
+    close_page(page)
+
+    assert problems == []
+    assert overflow <= 0
+    assert box["x"] + box["width"] <= 390
+    assert box["height"] >= 300
