@@ -11,7 +11,15 @@ from django.views.decorators.http import require_POST
 from js_asset import Media
 
 from . import presence
-from .conflicts import last_saved
+from .conflicts import (
+    INLINE_BASE,
+    TOKEN,
+    formset_data,
+    last_saved,
+    same_data,
+    sign_inlines,
+    unsign_inlines,
+)
 
 
 class EditingAdminMixin:
@@ -49,7 +57,54 @@ class EditingAdminMixin:
         if obj is not None and obj.pk is not None and not add:
             presence.purge()
             context["editing_presence"] = self._presence(request, obj)
+            context["editing_inline_base"] = self._inline_snapshots(
+                request, obj, context.get("inline_admin_formsets", [])
+            )
+            context["editing_inline_conflicts"] = getattr(
+                request, "_editing_inline_conflicts", []
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Inline rows after a conflict (an article's bylines): compared per inline as a
+    # whole. Rows this editor did not touch show as stored now; rows they changed
+    # are kept, with a note when someone else changed them too.
+
+    def _inline_snapshots(self, request, obj, inline_admin_formsets):
+        snapshots = {}
+        for inline_admin_formset in inline_admin_formsets:
+            if not inline_admin_formset.has_change_permission:
+                continue
+            inline = inline_admin_formset.opts
+            prefix = inline_admin_formset.formset.prefix
+            current = inline.get_formset(request, obj)(
+                instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+            )
+            snapshots[prefix] = formset_data(current)
+        return sign_inlines(snapshots)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" not in kwargs or obj is None or obj.pk is None:
+            return kwargs
+        if request.POST.get(TOKEN) == self.form.edit_token(obj):
+            return kwargs
+        base = (unsign_inlines(request.POST.get(INLINE_BASE)) or {}).get(prefix)
+        if base is None:
+            return kwargs
+        if same_data(request.POST, base):
+            # Not touched in this (stale) form: show the rows as stored now.
+            return {key: kwargs[key] for key in ("instance", "prefix", "queryset")}
+        current = formset_data(
+            inline.get_formset(request, obj)(
+                instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+            )
+        )
+        if current != base:
+            # Changed here and by someone else: keep this editor's rows, and say so.
+            conflicts = getattr(request, "_editing_inline_conflicts", [])
+            conflicts.append(str(inline.verbose_name_plural))
+            request._editing_inline_conflicts = conflicts
+        return kwargs
 
     def response_change(self, request, obj):
         # Saved: done with this form (a "save and continue" opens it again).

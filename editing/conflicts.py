@@ -356,3 +356,48 @@ class ConflictCheckedForm(forms.ModelForm):
             both_changed=both,
             choice=data.get(choice_name(name), ""),
         )
+
+
+# Inline rows (an article's bylines): compared as a whole per inline. Rows the editor
+# did not touch are shown as they are stored now; rows they changed are kept, with a
+# note when someone else changed them too.
+
+_INLINE_SALT = "editing.conflicts.inlines"
+INLINE_BASE = "_edit_inline_base"
+
+
+def formset_data(formset):
+    """Return {key: [strings]}: what a browser sends for an unbound formset."""
+    data = {}
+    management = formset.management_form
+    for name in management.fields:
+        data.update(data_for(management[name], management[name].value()))
+    for form in formset.forms:
+        for name, field in form.fields.items():
+            if field.disabled or isinstance(field.widget, forms.FileInput):
+                continue
+            data.update(data_for(form[name], form[name].value()))
+    return data
+
+
+def sign_inlines(snapshots):
+    return signing.dumps(snapshots, salt=_INLINE_SALT, compress=True)
+
+
+def unsign_inlines(value):
+    try:
+        return signing.loads(value or "", salt=_INLINE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def same_data(data, snapshot):
+    """Return whether data (a QueryDict) holds what snapshot holds, key by key."""
+    for key, values in snapshot.items():
+        if _norm(data.getlist(key)) != _norm(values):
+            return False
+    prefix = next(iter(snapshot), "").split("-")[0]
+    extra = [
+        key for key in data if key.startswith(f"{prefix}-") and key not in snapshot
+    ]
+    return not extra

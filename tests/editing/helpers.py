@@ -11,11 +11,21 @@ def client_for(user):
     return client
 
 
+def page_data(response, **overrides):
+    """Return what the browser sends from the change form in response, inline rows
+    and the snapshot of them included."""
+    data = admin_form_data(response)
+    if base := response.context.get("editing_inline_base"):
+        data["_edit_inline_base"] = base
+    data.update(overrides)
+    return data
+
+
 def resolved_data(response, **overrides):
     """Return what the browser sends back from a form rebuilt after a conflict: the
     rebuilt fields, the conflict's hidden list and the preselected choices."""
     form = response.context["adminform"].form
-    data = admin_form_data(response)
+    data = page_data(response)
     for key in form.data:
         if key == "_conflict_fields" or key.startswith("_keep_"):
             data[key] = form.data[key]

@@ -4,10 +4,10 @@ rebuilt on the current version, and only a save made after seeing it goes throug
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
 from tests.articles.admin_forms import admin_form_data, change_url
-from tests.editing.helpers import client_for, conflict_rows, resolved_data
-from tests.factories import make_article, make_member, make_ticker_item
+from tests.editing.helpers import client_for, conflict_rows, page_data, resolved_data
+from tests.factories import make_article, make_author, make_member, make_ticker_item
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,37 @@ def test_an_unchanged_save_after_a_conflict_keeps_the_other_version(omar, samira
     assert omar.post(url, resolved_data(response)).status_code == 302
     article.refresh_from_db()
     assert (article.title, article.lead) == ("Kop van Samira", "Intro van Samira.")
+
+
+def test_bylines_changed_by_someone_else_are_shown_and_kept(omar, samira):
+    article = draft(authors=[make_author(name="Karim Amrani")])
+    url = change_url(article)
+    mine = omar.get(url)
+    save(samira, url, **{"bylines-0-role": "foto"})
+
+    response = omar.post(url, page_data(mine, title="Kop van Omar"))
+
+    assert response.status_code == 200
+    rebuilt = page_data(response)
+    assert rebuilt["bylines-0-role"] == "foto"  # hers, not his stale copy
+    assert "door u en door" not in response.content.decode()
+    assert omar.post(url, resolved_data(response)).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Kop van Omar"
+    assert ArticleAuthor.objects.get(article=article).role == "foto"
+
+
+def test_bylines_changed_by_both_keep_mine_with_a_note(omar, samira):
+    article = draft(authors=[make_author(name="Karim Amrani")])
+    url = change_url(article)
+    mine = omar.get(url)
+    save(samira, url, **{"bylines-0-role": "foto"})
+
+    response = omar.post(url, page_data(mine, **{"bylines-0-role": "tekst"}))
+
+    assert "Auteursregels:</strong> door u en door Samira Bennani veranderd" in (
+        response.content.decode()
+    )
+    assert ArticleAuthor.objects.get(article=article).role == "foto"
+    assert omar.post(url, resolved_data(response)).status_code == 302
+    assert ArticleAuthor.objects.get(article=article).role == "tekst"
