@@ -91,7 +91,7 @@ class EditingAdminMixin:
         base = (unsign_inlines(request.POST.get(INLINE_BASE)) or {}).get(prefix)
         if base is None:
             return kwargs
-        if same_data(request.POST, base):
+        if same_data(request.POST, base, prefix):
             # Not touched in this (stale) form: show the rows as stored now.
             return {key: kwargs[key] for key in ("instance", "prefix", "queryset")}
         current = formset_data(

@@ -358,9 +358,7 @@ class ConflictCheckedForm(forms.ModelForm):
         )
 
 
-# Inline rows (an article's bylines): compared as a whole per inline. Rows the editor
-# did not touch are shown as they are stored now; rows they changed are kept, with a
-# note when someone else changed them too.
+# Inline rows: see EditingAdminMixin.get_formset_kwargs.
 
 _INLINE_SALT = "editing.conflicts.inlines"
 INLINE_BASE = "_edit_inline_base"
@@ -391,13 +389,10 @@ def unsign_inlines(value):
         return None
 
 
-def same_data(data, snapshot):
-    """Return whether data (a QueryDict) holds what snapshot holds, key by key."""
+def same_data(data, snapshot, prefix):
+    """Return whether data (a QueryDict) holds for the formset with prefix exactly
+    what snapshot holds: the same rows, none added."""
     for key, values in snapshot.items():
         if _norm(data.getlist(key)) != _norm(values):
             return False
-    prefix = next(iter(snapshot), "").split("-")[0]
-    extra = [
-        key for key in data if key.startswith(f"{prefix}-") and key not in snapshot
-    ]
-    return not extra
+    return all(key in snapshot for key in data if key.startswith(f"{prefix}-"))
