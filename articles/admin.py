@@ -4,6 +4,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -16,6 +17,8 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from editing.admin import EditingAdminMixin
+from editing.conflicts import ConflictCheckedForm
 from newsroom.forms import CleanTextMixin, CleanTextModelForm
 from ticker.actions import push_to_ticker, ticker_link
 
@@ -217,8 +220,7 @@ DIFF_FIELDS = [
 ]
 
 
-class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ArticleAdminForm(CleanTextMixin, ConflictCheckedForm):
     change_kind = forms.ChoiceField(
         label=_("soort wijziging"),
         choices=CHANGE_KINDS,
@@ -264,12 +266,11 @@ class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
             "lead_image",
             "lead_image_caption",
         ]
-        widgets = {"tags": TagAutocompleteWidget(Article)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "edit_version" in self.fields and self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.version
+        widgets = {
+            "tags": TagAutocompleteWidget(Article),
+            # One or two sentences: a few lines, not the body's room.
+            "lead": AdminTextareaWidget(attrs={"rows": 4}),
+        }
 
     def _keep_precise(self, name):
         # The date/time widgets show whole seconds; an untouched value must not lose
@@ -312,7 +313,7 @@ class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
         article = self.instance
         user = self.request.user
         if article.pk is not None:
-            self._check_version(cleaned_data.get("edit_version"))
+            self.check_conflict()
         if self.transition:
             try:
                 workflow.check_transition(user, article, self.transition)
@@ -369,26 +370,15 @@ class ArticleAdminForm(CleanTextMixin, forms.ModelForm):
                 _("Schrijf voor lezers kort op wat er is veranderd."),
             )
 
-    def _check_version(self, submitted):
+    def current_object(self):
+        # On the restore page the database holds the old revision until the save.
         if self.restore_base is not None:
-            current = self.restore_base.version
-        else:
-            # Locks the row until the admin's transaction ends, so a save that
-            # starts now cannot slip in between this check and our write.
-            current = (
-                Article.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-        if submitted == current:
-            return
-        # Keep everything the editor typed, but let the next save go through once
-        # they have looked at the other change.
-        self.data = self.data.copy()
-        self.data["edit_version"] = current
-        raise ValidationError(
-            conflict_message(self.instance, submitted), code="conflict"
+            return self.restore_base
+        return super().current_object()
+
+    def conflict_message(self, who, when, opened):
+        return conflict_message(
+            self.instance, int(opened) if opened.isdigit() else None
         )
 
 
@@ -411,8 +401,9 @@ def conflict_message(article, opened_version):
         when = workflow.format_when(latest.revision.date_created)
     text = _(
         "Let op: %(who)s heeft dit artikel opgeslagen (%(when)s) nadat u het opende. "
-        "Uw wijzigingen zijn níet opgeslagen en staan hieronder nog. Bekijk eerst de "
-        "andere wijziging, neem die zo nodig over en sla dan opnieuw op."
+        "Er is niets opgeslagen. Het formulier toont nu de huidige versie; wat u zelf "
+        "had veranderd staat er nog in, met de huidige tekst ernaast. Kies per veld "
+        "en sla opnieuw op."
     ) % {"who": who, "when": when}
     if latest is None:
         return text
@@ -428,7 +419,7 @@ def conflict_message(article, opened_version):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(EditingAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumbnail",
@@ -489,8 +480,6 @@ class ArticleAdmin(VersionAdmin):
         editable = self.has_change_permission(request, obj)
         live = obj is not None and obj.is_published()
         main = ["kicker", "title", "slug", "lead", "body"]
-        if editable:
-            main.append("edit_version")
         fieldsets = [
             (None, {"fields": main}),
             (

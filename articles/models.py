@@ -14,6 +14,7 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -41,6 +42,9 @@ BODY_EDITOR_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
     "History": True,
+    # The same menu with Dutch labels and tooltips (editing/static/editing/editor.js).
+    "Menu": False,
+    "DutchMenu": {"groups": DEFAULT_MENU_GROUPS},
 }
 
 

@@ -24,6 +24,8 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -129,6 +131,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "ticker",
+    "editing",
 ]
 
 MIDDLEWARE = [
@@ -406,6 +409,21 @@ NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_MEGAPIXELS", 40) * 1_000
 TICKER_ITEMS = env_int("TICKER_ITEMS", 10)
 TICKER_POLL_SECONDS = env_int("TICKER_POLL_SECONDS", 30)
 TICKER_BREAKING_POLL_SECONDS = env_int("TICKER_BREAKING_POLL_SECONDS", 10)
+
+# Admin forms: how often an open form tells the server it is still open, and for how
+# long after its last heartbeat the others are told who has it open. Background tabs
+# may only tick once a minute, hence the margin.
+EDITING_HEARTBEAT_SECONDS = env_int("NEWSROOM_EDIT_HEARTBEAT_SECONDS", 30)
+EDITING_PRESENCE_SECONDS = env_int("NEWSROOM_EDIT_PRESENCE_SECONDS", 180)
+
+# The body editor: its Dutch menu is a Menu extension of our own (editing/editor.js).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("editing/editor.js")],
+        # Only a menu: it allows no HTML of its own.
+        "extensions": {"DutchMenu": html_tags([])},
+    }
+]
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
 # Off under pytest too: the test client and the live server speak plain HTTP, and the

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from editing.admin import EditingAdminMixin
 from newsroom.forms import CleanTextModelForm
 
 from .actions import headline_for, short_when
+from .forms import TickerItemAdminForm
 from .live import invalidate
 from .models import TickerItem
 
@@ -54,7 +56,8 @@ class ReaderStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(TickerItem)
-class TickerItemAdmin(admin.ModelAdmin):
+class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
+    form = TickerItemAdminForm
     list_display = [
         "shown_time",
         "headline",
@@ -79,7 +82,6 @@ class TickerItemAdmin(admin.ModelAdmin):
     actions = ["make_visible", "hide", "expire_now"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    form = CleanTextModelForm
 
     class Media:
         css = {"all": ["ticker/admin.css"]}
