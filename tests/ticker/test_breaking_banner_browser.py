@@ -117,9 +117,7 @@ def test_a_breaking_item_saved_in_the_admin_is_a_banner_within_ten_seconds(
 def test_the_banner_is_still_for_readers_who_prefer_less_motion(new_page, site):
     make_ticker_item(headline=HEADLINE, is_breaking=True)
     for width in (PHONE, WIDE):
-        reader = open_reader(
-            new_page, site + "/", width=width, reduced_motion="reduce"
-        )
+        reader = open_reader(new_page, site + "/", width=width, reduced_motion="reduce")
         item = reader.locator("[data-breaking-banner] [data-id]").first
         assert item.is_visible()
         assert item.evaluate("node => getComputedStyle(node).animationName") == "none"
