@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -17,6 +18,7 @@ from .live import invalidate
 from .models import TickerItem
 
 PUBLISH_PERMISSION = "ticker.publish_tickeritem"
+LINK_CHARS = 40
 
 
 def can_publish(user):
@@ -124,9 +126,14 @@ class TickerItemAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "headline":
-            # A pasted headline that is too long gets a form error rather than being
-            # cut off silently by the browser.
-            field.widget.attrs.pop("maxlength", None)
+            # The whole headline in view while it is typed, in the form and in the
+            # list: lines that grow with the text (admin.css), not a box that cuts
+            # it off. No maxlength: a pasted headline that is too long gets a form
+            # error rather than being cut off silently by the browser. Line breaks
+            # become spaces when the item is saved.
+            field.widget = forms.Textarea(
+                attrs={"rows": 2, "class": "ticker-headline-input"}
+            )
         return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -232,19 +239,22 @@ class TickerItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("link"))
     def link(self, obj):
+        # Cut short, whole on hover: the headline is what this list is about.
         if obj.article_id:
             note = "" if obj.get_link() else _(" (nog niet openbaar)")
             return format_html(
-                '<a href="{}">{}</a>{}',
+                '<a href="{}" title="{}">{}</a>{}',
                 reverse("admin:articles_article_change", args=[obj.article_id]),
-                Truncator(obj.article.title).chars(50),
+                obj.article.title,
+                Truncator(obj.article.title).chars(LINK_CHARS),
                 note,
             )
         if obj.url:
             return format_html(
-                '<a href="{}" rel="noopener noreferrer">{}</a>',
+                '<a href="{}" title="{}" rel="noopener noreferrer">{}</a>',
                 obj.url,
-                Truncator(obj.url).chars(50),
+                obj.url,
+                Truncator(obj.url).chars(LINK_CHARS),
             )
         return "—"
 

@@ -229,7 +229,8 @@ def test_changelist_shows_each_items_reader_state(client, editor, settings):
     page = client.get(CHANGELIST).text
     states = dict(
         re.findall(
-            r'name="form-\d+-headline" value="([^"]+)".*?ticker-state--(\w+)',
+            r'name="form-\d+-headline"[^>]*>\s*([^<]+?)\s*</textarea>'
+            r".*?ticker-state--(\w+)",
             page,
             re.S,
         )
@@ -251,7 +252,8 @@ def test_changelist_filters_by_reader_state(client, editor):
 
     page = client.get(CHANGELIST, {"state": "hidden"}).text
 
-    assert 'value="Stil"' in page and 'value="Loopt"' not in page
+    # Headlines are edited in the list in boxes that show them whole.
+    assert ">\nStil</textarea>" in page and ">\nLoopt</textarea>" not in page
 
 
 def test_quick_edit_in_the_list_updates_the_ticker_at_once(client, editor):
@@ -440,3 +442,23 @@ def test_a_reporter_push_becomes_a_hidden_proposal(client, reporter):
 
     item = TickerItem.objects.get()
     assert item.article == article and not item.is_visible
+
+
+def test_headlines_are_edited_in_boxes_that_show_them_whole(client, editor):
+    long = "Marokko en Spanje openen grensovergang bij Ceuta weer " * 2
+    item = make_ticker_item(headline=long.strip())
+    listing = client.get(CHANGELIST).text
+    form = client.get(change_url(item))
+    for page in (listing, form.text):
+        box = re.search(r"<textarea[^>]*headline[^>]*>\n([^<]*)</textarea>", page)
+        assert box and box[1] == item.headline
+        assert 'class="ticker-headline-input"' in box[0]
+        assert "maxlength" not in box[0]
+    # A line break typed into the box does not reach readers.
+    response = client.post(
+        change_url(item),
+        {**admin_form_data(form), "headline": "Grens bij Ceuta\r\nweer open"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.headline == "Grens bij Ceuta weer open"
