@@ -63,7 +63,10 @@ class AuthorPickerWidget(AutocompleteSelect):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["articles/author_picker.js"])
+        # After jquery.init.js, which gives select2 its django.jQuery.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "articles/author_picker.js"]
+        )
 
 
 class BylineForm(forms.ModelForm):
