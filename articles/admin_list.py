@@ -26,7 +26,10 @@ class ArticleListColumns:
 
     @admin.display(description="")
     def thumbnail(self, obj):
-        return admin_thumbnail(obj.lead_image)
+        # An empty frame rather than the admin's "-": the column is pictures only.
+        return admin_thumbnail(obj.lead_image) or format_html(
+            '<span class="admin-thumb admin-thumb--none" aria-hidden="true"></span>'
+        )
 
     @admin.display(description=_("titel"), ordering="title")
     def title_column(self, obj):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +23,21 @@ LINK_CHARS = 40
 
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+class ListCheckbox(forms.CheckboxInput):
+    """A check box in the change list that carries its own label."""
+
+    template_name = "ticker/widgets/list_checkbox.html"
+
+    def __init__(self, label, attrs=None):
+        super().__init__(attrs)
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["label"] = self.label
+        return context
 
 
 class ReaderStateFilter(admin.SimpleListFilter):
@@ -48,14 +63,14 @@ class ReaderStateFilter(admin.SimpleListFilter):
 
 @admin.register(TickerItem)
 class TickerItemAdmin(admin.ModelAdmin):
+    # Few columns, so that the headline has room at 1280 px and a row reads as a
+    # card on a phone (ticker/admin.css); the link and who made it go with the state.
     list_display = [
         "shown_time",
         "headline",
         "reader_state",
         "is_breaking",
         "is_visible",
-        "link",
-        "created_by",
     ]
     list_display_links = ["shown_time"]
     list_editable = ["headline", "is_breaking", "is_visible"]
@@ -161,6 +176,14 @@ class TickerItemAdmin(admin.ModelAdmin):
         return initial
 
     def get_changelist_form(self, request, **kwargs):
+        # Switches that say what they are on a phone too, where the columns' headers
+        # are not shown; a label for screen readers everywhere.
+        kwargs.setdefault("widgets", {}).update(
+            {
+                name: ListCheckbox(TickerItem._meta.get_field(name).verbose_name)
+                for name in ("is_breaking", "is_visible")
+            }
+        )
         form_class = super().get_changelist_form(request, **kwargs)
         if can_publish(request.user):
             return form_class
@@ -233,8 +256,15 @@ class TickerItemAdmin(admin.ModelAdmin):
             label = _("ingepland: %(when)s") % {"when": short_when(obj.published_at)}
         elif state == TickerItem.State.EXPIRED:
             label = _("verlopen: %(when)s") % {"when": short_when(obj.expires_at)}
+        meta = [self.link(obj)] if obj.article_id or obj.url else []
+        if obj.created_by_id:
+            meta.append(_("door %(user)s") % {"user": obj.created_by.get_username()})
         return format_html(
-            '<span class="ticker-state ticker-state--{}">{}</span>', state, label
+            '<span class="ticker-state ticker-state--{}">{}</span>'
+            '<span class="ticker-meta">{}</span>',
+            state,
+            label,
+            format_html_join(" · ", "{}", ((part,) for part in meta)),
         )
 
     @admin.display(description=_("link"))
