@@ -462,3 +462,29 @@ def test_headlines_are_edited_in_boxes_that_show_them_whole(client, editor):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.headline == "Grens bij Ceuta weer open"
+
+
+def test_the_list_has_five_columns_and_labelled_switches(client, editor):
+    article = make_article(title="Grens bij Ceuta weer open")
+    make_ticker_item(
+        headline="Grens open", article=article, is_breaking=True, created_by=editor
+    )
+    page = client.get(CHANGELIST).text
+
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    labels = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+    ]
+    assert labels == ["", "Tijd", "Kop", "Wat lezers zien", "Breaking", "Zichtbaar"]
+    # The link and who made it go with the state, whole on hover.
+    state = re.search(r'<td class="field-reader_state">(.*?)</td>', page, re.S)[1]
+    assert 'title="Grens bij Ceuta weer open"' in state
+    assert "door eindredacteur" in state
+    # Each switch carries its own label (shown on a phone, read out everywhere).
+    for name, label in [("is_breaking", "breaking"), ("is_visible", "zichtbaar")]:
+        assert re.search(
+            rf'<label class="list-check"><input type="checkbox" name="form-0-{name}"'
+            rf'[^>]*checked[^>]*> <span class="list-check__label">{label}</span>',
+            page,
+        )
