@@ -285,8 +285,6 @@ def photograph(url, ids):
             editor = log_in(browser, url, "omar", size)
             editor.goto(f"{url}/beheer/")
             shoot(editor, "03-dashboard" + suffix)
-            editor.locator(".dashboard-calendar").scroll_into_view_if_needed()
-            shoot(editor, "03-kalender" + suffix)
             editor.goto(f"{admin}/")
             shoot(editor, "11-artikellijst" + suffix)
             editor.goto(f"{url}/beheer/ticker/tickeritem/")
