@@ -8,6 +8,7 @@ admin.css hides the thumbnail and the date column on narrow screens.
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ from .image_admin import admin_thumbnail
 from .models import Article
 
 TITLE_CHARS = 90
+NO_THUMBNAIL = mark_safe(
+    '<span class="admin-thumb admin-thumb--none" aria-hidden="true"></span>'
+)
 
 
 class ArticleListColumns:
@@ -27,9 +31,7 @@ class ArticleListColumns:
     @admin.display(description="")
     def thumbnail(self, obj):
         # An empty frame rather than the admin's "-": the column is pictures only.
-        return admin_thumbnail(obj.lead_image) or format_html(
-            '<span class="admin-thumb admin-thumb--none" aria-hidden="true"></span>'
-        )
+        return admin_thumbnail(obj.lead_image) or NO_THUMBNAIL
 
     @admin.display(description=_("titel"), ordering="title")
     def title_column(self, obj):
