@@ -24,12 +24,14 @@ from ticker.actions import push_to_ticker, ticker_link
 
 from . import (
     bulk,
+    bylines_admin,
     related,
     tag_admin,
     user_admin,  # noqa: F401  (registers the account admin)
     workflow,
 )
-from .image_admin import admin_thumbnail, lead_image_preview
+from .admin_list import ArticleListColumns, state_label
+from .image_admin import lead_image_preview
 from .models import (
     Article,
     ArticleAuthor,
@@ -59,6 +61,23 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["user"]
+
+    def get_urls(self):
+        return [
+            path(
+                "picker/",
+                self.admin_site.admin_view(
+                    bylines_admin.AuthorPickerView.as_view(admin_site=self.admin_site)
+                ),
+                name=bylines_admin.PICKER_URL_NAME,
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The picker's second line reads each author's account and its groups.
+        queryset = queryset.select_related("user").prefetch_related("user__groups")
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(SlugRedirect)
@@ -93,9 +112,17 @@ class ArticleChildInline:
 
 class ArticleAuthorInline(ArticleChildInline, admin.TabularInline):
     model = ArticleAuthor
+    form = bylines_admin.BylineForm
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "role", "order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["widget"] = bylines_admin.AuthorPickerWidget(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PreviewLinkForm(forms.ModelForm):
@@ -419,18 +446,11 @@ def conflict_message(article, opened_version):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditingAdminMixin, VersionAdmin):
+class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "thumbnail",
-        "title",
-        "section",
-        "status_badge",
-        "published_at",
-        "author_names",
-        "is_published",
-    ]
-    list_display_links = ["thumbnail", "title"]
+    # The columns live in admin_list.py; "status" says whether readers see it.
+    list_display = ["thumbnail", "title_column", "status_badge", "published_column"]
+    list_display_links = ["thumbnail", "title_column"]
     list_filter = [
         PublicationStateFilter,
         "status",
@@ -570,6 +590,13 @@ class ArticleAdmin(EditingAdminMixin, VersionAdmin):
         form.restore_base = getattr(request, "_article_restore_base", None)
         return form
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if (obj is None or obj.pk is None) and isinstance(inline, ArticleAuthorInline):
+            # A new article is usually the writer's own.
+            kwargs["initial"] = bylines_admin.byline_initial(request)
+        return kwargs
+
     def get_queryset(self, request):
         return (
             super()
@@ -606,16 +633,7 @@ class ArticleAdmin(EditingAdminMixin, VersionAdmin):
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
-    # List columns.
-
-    @admin.display(description="")
-    def thumbnail(self, obj):
-        return admin_thumbnail(obj.lead_image)
-
-    @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, obj):
-        label, css = state_label(obj)
-        return format_html('<span class="status-badge status-{}">{}</span>', css, label)
+    # The form's read-only fields (the list's columns are in admin_list.py).
 
     @admin.display(description=_("status"))
     def workflow_state(self, obj):
@@ -624,14 +642,6 @@ class ArticleAdmin(EditingAdminMixin, VersionAdmin):
         else:
             label, css = state_label(obj)
         return format_html('<span class="status-badge status-{}">{}</span>', css, label)
-
-    @admin.display(description=_("auteurs"))
-    def author_names(self, obj):
-        return ", ".join(byline.author.name for byline in obj.bylines.all())
-
-    @admin.display(description=_("online"), boolean=True)
-    def is_published(self, obj):
-        return obj.is_published()
 
     @admin.display(description=_("voorbeeld"))
     def lead_image_preview(self, obj):
@@ -1009,20 +1019,3 @@ def _readable(field_dict):
     if values.get("status") in Article.Status.values:
         values["status"] = Article.Status(values["status"]).label
     return values
-
-
-def state_label(article):
-    """Return (label, css class) for where article stands, as editors say it."""
-    if article.is_scheduled:
-        return (
-            _("Ingepland voor %(when)s")
-            % {"when": workflow.format_when(article.published_at)},
-            "scheduled",
-        )
-    if article.status == Article.Status.PUBLISHED and article.is_expired:
-        return (
-            _("Offline sinds %(when)s")
-            % {"when": workflow.format_when(article.expires_at)},
-            "expired",
-        )
-    return article.get_status_display(), article.status

@@ -28,6 +28,10 @@ from .models import (
 from .pagination import ArticlePaginator, page_hint
 
 LATEST_ON_FRONT = 10
+# A lead story without a picture has this many of the latest stories under it, as
+# cards, so that its column is not left blank beside the list of the rest.
+UNDER_TEXT_LEAD = 3
+MIN_LATEST_BESIDE = 4
 PER_SECTION_ON_FRONT = 4
 
 
@@ -143,11 +147,29 @@ class FrontPageView(generic.TemplateView):
             for section in sections_menu
             if section.pk in by_section
         ]
+        under_lead = []
+        # Only with a list beside it worth the name: a young site keeps its list.
+        if (
+            lead is not None
+            and not has_card_picture(lead)
+            and len(latest) >= UNDER_TEXT_LEAD + MIN_LATEST_BESIDE
+        ):
+            under_lead, latest = latest[:UNDER_TEXT_LEAD], latest[UNDER_TEXT_LEAD:]
         # The header's menu lists the same sections: no query of its own.
         context.update(
-            lead=lead, latest=latest, sections=sections, nav_sections=sections_menu
+            lead=lead,
+            under_lead=under_lead,
+            latest=latest,
+            sections=sections,
+            nav_sections=sections_menu,
         )
         return context
+
+
+def has_card_picture(article):
+    """Return whether article's card shows a picture (article_card's 3:2 crop)."""
+    image = article.lead_image
+    return image is not None and bool(image.rendition_list("3:2", "jpeg"))
 
 
 class PeriodListMixin:

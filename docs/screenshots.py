@@ -1,10 +1,13 @@
-"""Make the admin screenshots for docs/redactie.md from the real application.
+"""Make the screenshots for docs/redactie.md from the real application.
 
     .venv/bin/python docs/screenshots.py
 
-Builds a throwaway SQLite database with demo content, serves it with runserver on a
-free loopback port and photographs the admin with headless Chromium
-(/usr/bin/chromium). Writes small 1280x800 PNGs to docs/img/.
+Builds a throwaway SQLite database with demo content (pictures drawn by
+articles/demo_images.py), serves it with runserver on a free loopback port and
+photographs the admin and the breaking-news banner with headless Chromium
+(/usr/bin/chromium): on a desktop (1280x800) and, for the lists, the dashboard, the
+article form and the banner, on a phone too (390x844, names ending in -telefoon).
+Writes small PNGs to docs/img/.
 """
 
 import io
@@ -23,6 +26,7 @@ IMG_DIR = BASE_DIR / "docs" / "img"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Screenshot-wachtwoord-2026"
 SIZE = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 def free_port():
@@ -42,6 +46,8 @@ def make_demo_content():
     from django.utils import timezone
     from reversion import create_revision, set_user
 
+    from articles.demo_images import demo_pictures
+    from articles.images import create_image
     from articles.models import Article, ArticleAuthor, Author, Section
     from ticker.models import TickerItem
 
@@ -51,9 +57,15 @@ def make_demo_content():
     for username, first, last, group in [
         ("fatima", "Fatima", "El Amrani", "Verslaggever"),
         ("omar", "Omar", "Idrissi", "Eindredacteur"),
+        ("fatima.tanger", "Fatima", "El Amrani", "Verslaggever"),
     ]:
         user = User.objects.create_user(
-            username, password=PASSWORD, first_name=first, last_name=last
+            username,
+            password=PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username.partition('.')[0]}@"
+            + ("marokkonieuws.nl" if "." not in username else "correspondent.ma"),
         )
         user.is_staff = True
         user.save()
@@ -61,6 +73,30 @@ def make_demo_content():
         people[username] = user
     fatima, omar = people["fatima"], people["omar"]
     author = Author.objects.create(name="Fatima El Amrani", user=fatima)
+    # Namesakes, told apart in the byline picker by their second line.
+    Author.objects.create(
+        name="Fatima El Amrani",
+        slug="fatima-el-amrani-tanger",
+        user=people["fatima.tanger"],
+    )
+    Author.objects.create(
+        name="Fatima El Amrani",
+        slug="fatima-el-amrani-foto",
+        bio="Freelance fotograaf in Agadir; werkt voor de weekendbijlage.",
+    )
+    Author.objects.create(name="Omar Idrissi", user=omar)
+    pictures = [
+        create_image(
+            picture.file,
+            created_by=omar,
+            alt=picture.alt,
+            caption=picture.caption,
+            credit=picture.credit,
+            focal_x=picture.focal_x,
+            focal_y=picture.focal_y,
+        )
+        for picture in demo_pictures(10)
+    ]
     news = Section.objects.create(name="Nieuws")
     economy = Section.objects.create(name="Economie")
     now = timezone.now()
@@ -87,15 +123,23 @@ def make_demo_content():
         return item
 
     published = Article.Status.PUBLISHED
-    for days, title in enumerate(
+    for days, (title, picture) in enumerate(
         [
-            "Nieuwe tramlijn in Casablanca geopend",
-            "Regen brengt verlichting voor boeren in de Souss",
-            "Haven van Tanger Med breekt containerrecord",
-            "Marrakech bereidt zich voor op filmfestival",
-            "Dirham stabiel na rentebesluit centrale bank",
-            "Nieuwe vluchten tussen Eindhoven en Nador",
-            "Universiteit van Fez opent onderzoekscentrum",
+            ("Nieuwe tramlijn in Casablanca geopend", 3),
+            (
+                "Regen brengt na zeven droge jaren eindelijk verlichting voor de "
+                "boeren in de Souss-vallei",
+                4,
+            ),
+            ("Haven van Tanger Med breekt containerrecord", 6),
+            (
+                "Filmmakers uit de hele wereld in Marrakech voor het internationale "
+                "filmfestival",
+                None,
+            ),
+            ("Dirham stabiel na rentebesluit centrale bank", None),
+            ("Nieuwe vluchten tussen Eindhoven en Nador vanaf de zomer", 2),
+            ("Universiteit van Fez opent onderzoekscentrum voor zonne-energie", 5),
         ]
     ):
         for extra in range(days % 3 + 1):
@@ -104,10 +148,22 @@ def make_demo_content():
                 published,
                 now - timedelta(days=days * 3 + extra, hours=2),
                 section=economy if days % 2 else news,
+                lead_image=pictures[picture] if picture is not None else None,
             )
-    for hours in [3, 7, 30, 55, 80, 150]:
+    for hours, headline in [
+        (3, "Kort nieuws: file op de A1 tussen Rabat en Casablanca na ongeval"),
+        (
+            7,
+            "Koning Mohammed VI ontvangt de Spaanse premier in Rabat voor overleg "
+            "over de gezamenlijke organisatie van het WK 2030",
+        ),
+        (30, "Treinverkeer tussen Tanger en Kenitra hervat na storing"),
+        (55, "Bank Al-Maghrib houdt de rente op 2,75 procent"),
+        (80, "Atlas Leeuwen spelen oefenwedstrijd tegen Senegal in Agadir"),
+        (150, "Nieuwe vluchten tussen Brussel en Oujda vanaf maart"),
+    ]:
         TickerItem.objects.create(
-            headline=f"Kort nieuws: update over het verkeer ({hours})",
+            headline=headline,
             published_at=now - timedelta(hours=hours),
             created_by=omar,
         )
@@ -121,6 +177,12 @@ def make_demo_content():
         "Verkiezingsuitslag: de analyse",
         published,
         (now + timedelta(days=1)).replace(hour=7, minute=0),
+        by=omar,
+    )
+    article(
+        "Filmmaker Nabil Ayouch over zijn nieuwe speelfilm",
+        published,
+        (now + timedelta(days=1)).replace(hour=16, minute=30),
         by=omar,
     )
     article(
@@ -144,6 +206,13 @@ def make_demo_content():
         )
         live.updated_by = omar
         live.save()
+    TickerItem.objects.create(
+        headline="Aardbeving van 5,2 voelbaar in Al Hoceima en Nador; nog geen "
+        "meldingen van schade",
+        published_at=now - timedelta(minutes=4),
+        is_breaking=True,
+        created_by=omar,
+    )
     return {"draft": draft.pk, "live": live.pk}
 
 
@@ -165,8 +234,8 @@ def shoot(page, name, selector=None):
     print(f"{path.relative_to(BASE_DIR)}: {path.stat().st_size // 1024} KiB")
 
 
-def log_in(browser, url, username):
-    page = browser.new_page(viewport=SIZE)
+def log_in(browser, url, username, size=SIZE):
+    page = browser.new_page(viewport=size)
     page.goto(f"{url}/beheer/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -191,47 +260,73 @@ def photograph(url, ids):
                 "--no-first-run",
             ],
         )
-        reporter = log_in(browser, url, "fatima")
-        reporter.goto(f"{admin}/add/")
-        reporter.fill("#id_title", "Nieuwe markt in Tetouan")
-        reporter.fill("#id_lead", "De overdekte markt opent volgende week.")
-        reporter.locator(".field-body .ProseMirror:visible").first.click()
-        reporter.keyboard.type("Handelaars verhuizen deze week naar de nieuwe hal.")
-        shoot(reporter, "01-schrijven")
-        reporter.locator(".workflow-row").last.scroll_into_view_if_needed()
-        shoot(reporter, "02-aanbieden")
+        for size, suffix in [(SIZE, ""), (PHONE, "-telefoon")]:
+            reporter = log_in(browser, url, "fatima", size)
+            reporter.goto(f"{admin}/add/")
+            reporter.fill("#id_title", "Nieuwe markt in Tetouan")
+            reporter.fill("#id_lead", "De overdekte markt opent volgende week.")
+            reporter.locator(".field-body .ProseMirror:visible").first.click()
+            reporter.keyboard.type("Handelaars verhuizen deze week naar de nieuwe hal.")
+            reporter.locator("#id_title").scroll_into_view_if_needed()
+            shoot(reporter, "01-schrijven" + suffix)
+            reporter.locator("#bylines-group").scroll_into_view_if_needed()
+            shoot(reporter, "01-auteursregel" + suffix)
+            if not suffix:
+                # The byline picker: namesakes with a second line.
+                reporter.locator("#bylines-group .select2-selection").first.click()
+                reporter.locator(".select2-search__field").fill("Fatima")
+                reporter.locator(".author-choice__detail").first.wait_for()
+                shoot(reporter, "01-auteur-kiezen")
+                reporter.keyboard.press("Escape")
+                reporter.locator(".workflow-row").last.scroll_into_view_if_needed()
+                shoot(reporter, "02-aanbieden")
+            reporter.close()
 
-        editor = log_in(browser, url, "omar")
-        editor.goto(f"{url}/beheer/")
-        shoot(editor, "03-dashboard")
-        editor.locator(".dashboard-chart").scroll_into_view_if_needed()
-        shoot(editor, "04-grafiek")
+            editor = log_in(browser, url, "omar", size)
+            editor.goto(f"{url}/beheer/")
+            shoot(editor, "03-dashboard" + suffix)
+            editor.goto(f"{admin}/")
+            shoot(editor, "11-artikellijst" + suffix)
+            editor.goto(f"{url}/beheer/ticker/tickeritem/")
+            shoot(editor, "12-tickerlijst" + suffix)
+            if not suffix:
+                editor.goto(f"{url}/beheer/")
+                editor.locator(".dashboard-chart").scroll_into_view_if_needed()
+                shoot(editor, "04-grafiek")
+                photograph_editor_desk(editor, url, admin, ids)
+            editor.close()
 
-        editor.goto(f"{admin}/{ids['draft']}/change/")
-        editor.locator(".field-published_at").scroll_into_view_if_needed()
-        shoot(editor, "05-publiceren")
-
-        editor.goto(f"{admin}/{ids['live']}/change/")
-        editor.locator("fieldset.live-change").scroll_into_view_if_needed()
-        shoot(editor, "06-correctie")
-        editor.locator(".field-kill_reason").scroll_into_view_if_needed()
-        shoot(editor, "07-intrekken")
-
-        editor.goto(f"{admin}/{ids['live']}/history/")
-        editor.get_by_role("link", name="Wat is er veranderd").first.click()
-        editor.wait_for_load_state("networkidle")
-        shoot(editor, "08-versies")
-
-        editor.goto(f"{admin}/{ids['draft']}/change/")
-        editor.get_by_role(
-            "button", name="Opslaan en voorbeeldlink maken"
-        ).first.click()
-        editor.wait_for_load_state("networkidle")
-        shoot(editor, "09-voorbeeldlink")
-
-        editor.goto(f"{url}/beheer/ticker/tickeritem/add/")
-        shoot(editor, "10-ticker")
+            reader = browser.new_page(viewport=size)
+            reader.goto(f"{url}/")
+            reader.locator(".breaking-banner__item").first.wait_for()
+            shoot(reader, "14-breaking" + suffix)
+            reader.close()
         browser.close()
+
+
+def photograph_editor_desk(editor, url, admin, ids):
+    editor.goto(f"{admin}/{ids['draft']}/change/")
+    editor.locator(".field-published_at").scroll_into_view_if_needed()
+    shoot(editor, "05-publiceren")
+
+    editor.goto(f"{admin}/{ids['live']}/change/")
+    editor.locator("fieldset.live-change").scroll_into_view_if_needed()
+    shoot(editor, "06-correctie")
+    editor.locator(".field-kill_reason").scroll_into_view_if_needed()
+    shoot(editor, "07-intrekken")
+
+    editor.goto(f"{admin}/{ids['live']}/history/")
+    editor.get_by_role("link", name="Wat is er veranderd").first.click()
+    editor.wait_for_load_state("networkidle")
+    shoot(editor, "08-versies")
+
+    editor.goto(f"{admin}/{ids['draft']}/change/")
+    editor.get_by_role("button", name="Opslaan en voorbeeldlink maken").first.click()
+    editor.wait_for_load_state("networkidle")
+    shoot(editor, "09-voorbeeldlink")
+
+    editor.goto(f"{url}/beheer/ticker/tickeritem/add/")
+    shoot(editor, "10-ticker")
 
 
 def main():
@@ -244,6 +339,7 @@ def main():
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "MEDIA_ROOT": f"{tmp}/media",
             "CACHE_URL": "dummy://",
+            "PAGE_CACHE_SECONDS": "0",
         }
         os.environ.update(env)
         sys.path.insert(0, str(BASE_DIR))

@@ -51,6 +51,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from articles.models import Article
 from ticker.live import GENERATION_KEY as TICKER_GENERATION_KEY
 from ticker.live import get_state, next_midnight
+from ticker.views import BREAKING_CACHE_SECONDS
+from ticker.views import breaking as ticker_breaking
 from ticker.views import live as ticker_live
 
 from .cache import replace_token
@@ -285,6 +287,10 @@ class PageCacheMiddleware:
         return reverse("ticker:live")
 
     @cached_property
+    def breaking_path(self):
+        return reverse("ticker:breaking")
+
+    @cached_property
     def search_path(self):
         return reverse("articles:search")
 
@@ -316,6 +322,8 @@ class PageCacheMiddleware:
         path = request.path_info
         if path == self.ticker_path:
             return self.ticker(request)
+        if path == self.breaking_path:
+            return self.ticker(request, breaking=True)
         if path.startswith(self.private_prefixes):
             return self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -544,29 +552,38 @@ class PageCacheMiddleware:
 
     # The ticker's live endpoint.
 
-    def ticker(self, request):
-        """Answer the ticker endpoint from the ticker's cache, before sessions & co.
+    def ticker(self, request, *, breaking=False):
+        """Answer the ticker's endpoints (the list, and the breaking-news banner that
+        open pages check every few seconds) from the ticker's cache, before sessions
+        & co.
 
-        The view reads no cookie, session or user; this adds what the rest of the
+        The views read no cookie, session or user; this adds what the rest of the
         stack would (host validation, X-Frame-Options, Content-Length). Open pages
-        poll it all the time and mostly get 304: that answer is made here directly.
+        poll them all the time and mostly get 304: that answer is made here directly.
         """
         request.get_host()
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         state = self.ticker_state() if if_none_match else None
-        if state is not None and state.etag in {
+        etag = None
+        if state is not None:
+            etag = state.banner_etag if breaking else state.etag
+        if etag is not None and etag in {
             tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
         }:
-            # The headers ticker.views.live gives its own 304.
+            # The headers the views give their own 304.
             response = HttpResponseNotModified()
-            response.headers["ETag"] = state.etag
-            response.headers["Last-Modified"] = http_date(
-                _http_timestamp(state.last_modified)
-            )
-            response.headers["Cache-Control"] = f"public, max-age={state.max_age()}"
+            response.headers["ETag"] = etag
+            if breaking:
+                max_age = state.max_age(at_most=BREAKING_CACHE_SECONDS)
+            else:
+                max_age = state.max_age()
+                response.headers["Last-Modified"] = http_date(
+                    _http_timestamp(state.last_modified)
+                )
+            response.headers["Cache-Control"] = f"public, max-age={max_age}"
             response.headers["X-Robots-Tag"] = "noindex"
         else:
-            response = ticker_live(request)
+            response = (ticker_breaking if breaking else ticker_live)(request)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if response.status_code == 200 and not response.streaming:
             response.headers["Content-Length"] = str(len(response.content))

@@ -14,6 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from newsroom import dates
+
 from .models import HEADLINE_MAX_LENGTH, TickerItem
 
 
@@ -85,13 +87,8 @@ def ticker_link(user, article):
 
 
 def short_when(moment):
-    """Return "17:07" for today, else "28-11 17:07" (with the year if not this one)."""
-    local, today = timezone.localtime(moment), timezone.localdate()
-    if local.date() == today:
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return local.strftime("%d-%m %H:%M")
-    return local.strftime("%d-%m-%Y %H:%M")
+    """Return "17:07" for today, else "28 nov 17:07" (with the year if not this one)."""
+    return dates.short_when(moment, time_only_today=True)
 
 
 @admin.action(description=gettext_lazy("In de nieuwsticker zetten"))

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -5,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import BooleanField, Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +21,7 @@ from .live import invalidate
 from .models import TickerItem
 
 PUBLISH_PERMISSION = "ticker.publish_tickeritem"
+LINK_CHARS = 40
 
 
 def can_publish(user):
@@ -32,6 +34,21 @@ def may_touch(user, item):
     if can_publish(user):
         return True
     return not item.is_visible and item.created_by_id == user.pk
+
+
+class ListCheckbox(forms.CheckboxInput):
+    """A check box in the change list that carries its own label."""
+
+    template_name = "ticker/widgets/list_checkbox.html"
+
+    def __init__(self, label, attrs=None):
+        super().__init__(attrs)
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["label"] = self.label
+        return context
 
 
 class ReaderStateFilter(admin.SimpleListFilter):
@@ -58,14 +75,14 @@ class ReaderStateFilter(admin.SimpleListFilter):
 @admin.register(TickerItem)
 class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
     form = TickerItemAdminForm
+    # Few columns, so that the headline has room at 1280 px and a row reads as a
+    # card on a phone (ticker/admin.css); the link and who made it go with the state.
     list_display = [
         "shown_time",
         "headline",
         "reader_state",
         "is_breaking",
         "is_visible",
-        "link",
-        "created_by",
     ]
     list_display_links = ["shown_time"]
     list_editable = ["headline", "is_breaking", "is_visible"]
@@ -137,9 +154,14 @@ class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "headline":
-            # A pasted headline that is too long gets a form error rather than being
-            # cut off silently by the browser.
-            field.widget.attrs.pop("maxlength", None)
+            # The whole headline in view while it is typed, in the form and in the
+            # list: lines that grow with the text (admin.css), not a box that cuts
+            # it off. No maxlength: a pasted headline that is too long gets a form
+            # error rather than being cut off silently by the browser. Line breaks
+            # become spaces when the item is saved.
+            field.widget = forms.Textarea(
+                attrs={"rows": 2, "class": "ticker-headline-input"}
+            )
         return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -167,6 +189,14 @@ class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
         return initial
 
     def get_changelist_form(self, request, **kwargs):
+        # Switches that say what they are on a phone too, where the columns' headers
+        # are not shown; a label for screen readers everywhere.
+        kwargs.setdefault("widgets", {}).update(
+            {
+                name: ListCheckbox(TickerItem._meta.get_field(name).verbose_name)
+                for name in ("is_breaking", "is_visible")
+            }
+        )
         form_class = super().get_changelist_form(
             request, **{"form": CleanTextModelForm, **kwargs}
         )
@@ -244,25 +274,35 @@ class TickerItemAdmin(EditingAdminMixin, admin.ModelAdmin):
             label = _("ingepland: %(when)s") % {"when": short_when(obj.published_at)}
         elif state == TickerItem.State.EXPIRED:
             label = _("verlopen: %(when)s") % {"when": short_when(obj.expires_at)}
+        meta = [self.link(obj)] if obj.article_id or obj.url else []
+        if obj.created_by_id:
+            meta.append(_("door %(user)s") % {"user": obj.created_by.get_username()})
         return format_html(
-            '<span class="ticker-state ticker-state--{}">{}</span>', state, label
+            '<span class="ticker-state ticker-state--{}">{}</span>'
+            '<span class="ticker-meta">{}</span>',
+            state,
+            label,
+            format_html_join(" · ", "{}", ((part,) for part in meta)),
         )
 
     @admin.display(description=_("link"))
     def link(self, obj):
+        # Cut short, whole on hover: the headline is what this list is about.
         if obj.article_id:
             note = "" if obj.get_link() else _(" (nog niet openbaar)")
             return format_html(
-                '<a href="{}">{}</a>{}',
+                '<a href="{}" title="{}">{}</a>{}',
                 reverse("admin:articles_article_change", args=[obj.article_id]),
-                Truncator(obj.article.title).chars(50),
+                obj.article.title,
+                Truncator(obj.article.title).chars(LINK_CHARS),
                 note,
             )
         if obj.url:
             return format_html(
-                '<a href="{}" rel="noopener noreferrer">{}</a>',
+                '<a href="{}" title="{}" rel="noopener noreferrer">{}</a>',
                 obj.url,
-                Truncator(obj.url).chars(50),
+                obj.url,
+                Truncator(obj.url).chars(LINK_CHARS),
             )
         return "—"
 

@@ -6,7 +6,12 @@ from django.core.checks import Error, register
 def check_ticker_settings(app_configs, **kwargs):
     """Refuse ticker settings that would make no sense to readers."""
     errors = []
-    for name in ("TICKER_ITEMS", "TICKER_POLL_SECONDS", "TICKER_BREAKING_POLL_SECONDS"):
+    for name in (
+        "TICKER_ITEMS",
+        "TICKER_POLL_SECONDS",
+        "TICKER_BREAKING_POLL_SECONDS",
+        "TICKER_BREAKING_CHECK_SECONDS",
+    ):
         value = getattr(settings, name, None)
         if not isinstance(value, int) or value < 1:
             errors.append(

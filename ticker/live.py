@@ -28,7 +28,8 @@ from newsroom.cache import new_token, replace_token
 
 from .models import ARTICLE_TIME_FIELDS, TickerItem, reader_link
 
-STATE_KEY = "ticker:state"
+# Versioned: a state pickled by an older release (other fields) is never read back.
+STATE_KEY = "ticker:state:2"
 GENERATION_KEY = "ticker:generation"
 HISTORY_KEY = "ticker:history"
 # The longest any of these keys is kept: rebuilding the ticker costs one query, and
@@ -58,6 +59,10 @@ class TickerState:
     count: int
     breaking: bool
     generation: str | None
+    # The breaking-news banner above every page (ticker/_banner.html), with an ETag
+    # of its own: open pages ask for it often, and it changes far less than the list.
+    banner_html: str = ""
+    banner_etag: str = '""'
 
     @property
     def safe_html(self) -> SafeString:
@@ -65,13 +70,18 @@ class TickerState:
         return mark_safe(self.html)
 
     @property
+    def safe_banner_html(self) -> SafeString:
+        return mark_safe(self.banner_html)
+
+    @property
     def poll_seconds(self) -> int:
         return poll_seconds(self.breaking)
 
-    def max_age(self, now=None) -> int:
+    def max_age(self, now=None, *, at_most=None) -> int:
         """Return how long a browser or CDN may keep this state without asking."""
         remaining = (self.valid_until - (now or timezone.now())).total_seconds()
-        return max(0, min(self.poll_seconds, math.floor(remaining)))
+        limit = self.poll_seconds if at_most is None else at_most
+        return max(0, min(limit, math.floor(remaining)))
 
 
 def get_state() -> TickerState:
@@ -103,6 +113,7 @@ def breaking_news():
         "ticker": get_state(),
         "poll_seconds": settings.TICKER_POLL_SECONDS,
         "breaking_poll_seconds": settings.TICKER_BREAKING_POLL_SECONDS,
+        "breaking_check_seconds": settings.TICKER_BREAKING_CHECK_SECONDS,
     }
 
 
@@ -149,7 +160,11 @@ def build_state(now, *, generation=None) -> TickerState:
     html = render_to_string(
         "ticker/_items.html", {"items": entries, "breaking": breaking}
     )
-    etag = f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
+    etag = _etag(html)
+    banner_html = render_to_string(
+        "ticker/_banner.html",
+        {"items": [entry for entry in entries if entry.is_breaking]},
+    )
     return TickerState(
         html=html,
         etag=etag,
@@ -158,7 +173,13 @@ def build_state(now, *, generation=None) -> TickerState:
         count=len(entries),
         breaking=breaking,
         generation=generation,
+        banner_html=banner_html,
+        banner_etag=_etag(banner_html),
     )
+
+
+def _etag(text):
+    return f'"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
 
 
 def poll_seconds(breaking):

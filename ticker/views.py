@@ -35,6 +35,32 @@ def live(request):
     return response
 
 
+# How long a CDN may answer the breaking-news check for the origin: short, since the
+# check promises news within TICKER_BREAKING_CHECK_SECONDS plus this.
+BREAKING_CACHE_SECONDS = 2
+
+
+@require_safe
+def breaking(request):
+    """Return the breaking-news banner as an HTML fragment (empty without breaking
+    news): the cheap check that open pages make every few seconds.
+
+    Public and the same for everyone, like live(); an unchanged banner is a 304.
+    """
+    state = get_state()
+    response = get_conditional_response(request, etag=state.banner_etag)
+    if response is None:
+        response = HttpResponse(
+            state.banner_html, content_type="text/html; charset=utf-8"
+        )
+    response.headers["ETag"] = state.banner_etag
+    patch_cache_control(
+        response, public=True, max_age=state.max_age(at_most=BREAKING_CACHE_SECONDS)
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 class TickerArchiveView(generic.ListView):
     """The "Laatste nieuws" page: every ticker item that ran, newest first, by day."""
 

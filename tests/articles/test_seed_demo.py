@@ -20,6 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args, **options):
+    # Drawing pictures takes seconds: only the tests about them ask for some.
+    if "--images" not in args:
+        options.setdefault("images", 0)
     out, err = io.StringIO(), io.StringIO()
     call_command("seed_demo", *args, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
@@ -237,3 +240,77 @@ def test_postgres_tables_are_vacuumed_and_analyzed_after_the_load():
     # planner reads the indexes from the first request on, without autovacuum.
     assert stats["articles_article"][0] == 60
     assert all(visible > 0 for _tuples, visible in stats.values())
+
+
+# Pictures
+
+
+def test_demo_articles_get_pictures_with_alt_text_credit_and_renditions(settings):
+    from django.core.files.storage import default_storage
+
+    from articles.models import Image
+
+    out, _ = seed("--images", "4", articles=60, ticker=0)
+
+    pictures = list(Image.objects.filter(created_by__username="demo-data"))
+    assert len(pictures) == 4
+    for picture in pictures:
+        assert picture.alt.endswith(".") and len(picture.alt) > 30
+        assert picture.caption and picture.credit == "Demo-illustratie"
+        assert not picture.needs_alt
+        assert (picture.width, picture.height) == (1200, 800)
+        # Made through the library: renditions in every crop and format, on disk.
+        assert picture.renditions_current
+        for crop in ("original", "3:2"):
+            for fmt in ("jpeg", "webp"):
+                made = picture.rendition_list(crop, fmt)
+                assert [r.width for r in made] == [320, 640, 960, 1200]
+                assert all(default_storage.exists(r.name) for r in made)
+    assert len({picture.alt for picture in pictures}) == 4
+
+    articles = demo_articles()
+    pictured = articles.filter(lead_image__isnull=False)
+    assert set(pictured.values_list("lead_image", flat=True)) <= {
+        p.pk for p in pictures
+    }
+    # Most articles have one, and some show how a page looks without.
+    assert 0.7 * 60 <= pictured.count() < 60
+    assert f"{pictured.count()} with one of 4 pictures (4 drawn now)" in out
+
+    # A public page shows them, with their alt text on the article page.
+    from django.test import Client
+
+    article = Article.objects.published().filter(lead_image__isnull=False).first()
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert f'alt="{escape(article.lead_image.alt)}"' in page
+
+
+def test_a_second_run_reuses_the_pictures_and_flushing_removes_them(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.storage import default_storage
+
+    from articles.models import Image
+
+    seed("--images", "3", articles=20, ticker=0)
+    first = set(Image.objects.values_list("pk", flat=True))
+    out, _ = seed("--images", "3", articles=20, ticker=0, seed=2)
+    assert set(Image.objects.values_list("pk", flat=True)) == first
+    assert "(0 drawn now)" in out
+
+    # An editor put one of them on a real article: that one stays.
+    kept = Image.objects.get(pk=min(first))
+    make_article(title="Echt artikel", lead_image=kept)
+    files = [r.name for p in Image.objects.all() for r in p.rendition_list("3:2")]
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = seed(flush_demo=True)
+    assert "Removed 2 demo pictures; kept 1 that other articles use." in out
+    assert list(Image.objects.values_list("pk", flat=True)) == [kept.pk]
+    gone = [name for name in files if not name.startswith(f"renditions/{kept.pk}/")]
+    assert gone and not any(default_storage.exists(name) for name in gone)
+    assert all(default_storage.exists(r.name) for r in kept.rendition_list("3:2"))
+
+
+def test_images_out_of_range_is_a_clear_error():
+    with pytest.raises(CommandError, match="--images must be between 0 and 200"):
+        seed("--images", "500", articles=1)

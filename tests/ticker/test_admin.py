@@ -229,7 +229,8 @@ def test_changelist_shows_each_items_reader_state(client, editor, settings):
     page = client.get(CHANGELIST).text
     states = dict(
         re.findall(
-            r'name="form-\d+-headline" value="([^"]+)".*?ticker-state--(\w+)',
+            r'name="form-\d+-headline"[^>]*>\s*([^<]+?)\s*</textarea>'
+            r".*?ticker-state--(\w+)",
             page,
             re.S,
         )
@@ -251,7 +252,8 @@ def test_changelist_filters_by_reader_state(client, editor):
 
     page = client.get(CHANGELIST, {"state": "hidden"}).text
 
-    assert 'value="Stil"' in page and 'value="Loopt"' not in page
+    # Headlines are edited in the list in boxes that show them whole.
+    assert ">\nStil</textarea>" in page and ">\nLoopt</textarea>" not in page
 
 
 def test_quick_edit_in_the_list_updates_the_ticker_at_once(client, editor):
@@ -466,3 +468,49 @@ def test_a_reporter_cannot_rewrite_a_colleagues_hidden_proposal(client, reporter
     mine.refresh_from_db()
     assert theirs.headline == "Voorstel van Youssef"
     assert mine.headline == "Herschreven in de lijst"  # their own stays theirs to edit
+
+
+def test_headlines_are_edited_in_boxes_that_show_them_whole(client, editor):
+    long = "Marokko en Spanje openen grensovergang bij Ceuta weer " * 2
+    item = make_ticker_item(headline=long.strip())
+    listing = client.get(CHANGELIST).text
+    form = client.get(change_url(item))
+    for page in (listing, form.text):
+        box = re.search(r"<textarea[^>]*headline[^>]*>\n([^<]*)</textarea>", page)
+        assert box and box[1] == item.headline
+        assert 'class="ticker-headline-input"' in box[0]
+        assert "maxlength" not in box[0]
+    # A line break typed into the box does not reach readers.
+    response = client.post(
+        change_url(item),
+        {**admin_form_data(form), "headline": "Grens bij Ceuta\r\nweer open"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.headline == "Grens bij Ceuta weer open"
+
+
+def test_the_list_has_five_columns_and_labelled_switches(client, editor):
+    article = make_article(title="Grens bij Ceuta weer open")
+    make_ticker_item(
+        headline="Grens open", article=article, is_breaking=True, created_by=editor
+    )
+    page = client.get(CHANGELIST).text
+
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    labels = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+    ]
+    assert labels == ["", "Tijd", "Kop", "Wat lezers zien", "Breaking", "Zichtbaar"]
+    # The link and who made it go with the state, whole on hover.
+    state = re.search(r'<td class="field-reader_state">(.*?)</td>', page, re.S)[1]
+    assert 'title="Grens bij Ceuta weer open"' in state
+    assert "door eindredacteur" in state
+    # Each switch carries its own label (shown on a phone, read out everywhere).
+    for name, label in [("is_breaking", "breaking"), ("is_visible", "zichtbaar")]:
+        assert re.search(
+            rf'<label class="list-check"><input type="checkbox" name="form-0-{name}"'
+            rf'[^>]*checked[^>]*> <span class="list-check__label">{label}</span>',
+            page,
+        )

@@ -5,6 +5,11 @@ the benchmark.
     manage.py seed_demo --articles 100000 --ticker 5000 --seed 3
     manage.py seed_demo --flush-demo                  # remove the demo content
     manage.py seed_demo --flush-demo --articles 5000  # replace it
+    manage.py seed_demo --images 0                    # articles without pictures
+
+Pictures: --images (default 30) scenes drawn with Pillow (articles/demo_images.py),
+stored once through the image library with alt text, caption, credit and renditions,
+and reused by later runs; most articles get one of them as their lead image.
 
 Articles (with sections, authors and bylines, tags) and ticker items are written with
 bulk inserts in batches: no save() per row and no signals, so the ticker cache and the
@@ -15,10 +20,10 @@ Each article's related list (Article.related_ids) is ranked in Python as the art
 are generated, among the articles of this run: after a second run, or with real
 articles next to the demo ones, `manage.py refresh_related --all` ranks across all.
 
-Demo rows are marked so that --flush-demo finds them and nothing else: articles and
-ticker items are created by the inactive user "demo-data"; demo authors, sections and
-tags have slugs that start with "demo-". Sections and tags that already exist with the
-same name are reused (and kept by --flush-demo).
+Demo rows are marked so that --flush-demo finds them and nothing else: articles,
+ticker items and pictures are created by the inactive user "demo-data"; demo authors,
+sections and tags have slugs that start with "demo-". Sections and tags that already
+exist with the same name are reused (and kept by --flush-demo).
 """
 
 import bisect
@@ -41,6 +46,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import demo, related
+from articles.demo_images import ensure_demo_images, remove_demo_images
 from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
 from ticker import live as ticker_live
 from ticker.models import TickerItem
@@ -49,6 +55,10 @@ DEMO_USERNAME = "demo-data"
 DEMO_PREFIX = "demo-"
 DEFAULT_ARTICLES = 1000
 DEFAULT_TICKER = 200
+DEFAULT_IMAGES = 30
+MAX_IMAGES = 200
+# The share of articles with a lead image; the rest show how pages look without.
+PICTURE_SHARE = 0.85
 MAX_ARTICLES = 1_000_000
 MAX_TICKER = 100_000
 AUTHORS = 40
@@ -83,6 +93,14 @@ class Command(BaseCommand):
             help=f"How many ticker items to create (default {DEFAULT_TICKER}).",
         )
         parser.add_argument(
+            "--images",
+            type=int,
+            default=DEFAULT_IMAGES,
+            metavar="P",
+            help=f"How many demo pictures the articles share (default "
+            f"{DEFAULT_IMAGES}; drawn once, reused by later runs; 0: none).",
+        )
+        parser.add_argument(
             "--seed",
             type=int,
             default=1,
@@ -114,6 +132,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--ticker must be between 0 and {MAX_TICKER:,}, not {ticker}."
             )
+        if not 0 <= options["images"] <= MAX_IMAGES:
+            raise CommandError(
+                f"--images must be between 0 and {MAX_IMAGES}, not {options['images']}."
+            )
         if not (flush or articles or ticker):
             raise CommandError("Nothing to do: --articles and --ticker are both 0.")
 
@@ -127,7 +149,7 @@ class Command(BaseCommand):
                 loaded = None
                 if articles or ticker:
                     compress_quickly()
-                    loaded = loader.load(articles, ticker)
+                    loaded = loader.load(articles, ticker, images=options["images"])
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was written.") from None
         except DatabaseError as error:
@@ -145,6 +167,15 @@ class Command(BaseCommand):
                     **removed
                 )
             )
+            if removed["images"] or removed["kept_images"]:
+                self.stdout.write(
+                    f"Removed {removed['images']} demo pictures"
+                    + (
+                        f"; kept {removed['kept_images']} that other articles use."
+                        if removed["kept_images"]
+                        else "."
+                    )
+                )
             if removed["kept_authors"]:
                 self.stdout.write(
                     self.style.WARNING(
@@ -184,8 +215,9 @@ class Command(BaseCommand):
                 f"Created {loaded.articles:,} demo articles ({statuses}) in "
                 f"{loaded.sections} sections by {loaded.authors} authors with "
                 f"{loaded.tags} tags ({loaded.bylines:,} bylines, "
-                f"{loaded.tagged:,} tag links), and {loaded.ticker:,} ticker items, "
-                f"in {seconds:.1f} s."
+                f"{loaded.tagged:,} tag links), {loaded.pictured:,} with one of "
+                f"{loaded.images} pictures ({loaded.new_images} drawn now), and "
+                f"{loaded.ticker:,} ticker items, in {seconds:.1f} s."
             )
         )
         if loaded.articles:
@@ -238,6 +270,7 @@ class Loaded:
     def __init__(self):
         self.articles = self.ticker = self.bylines = self.tagged = 0
         self.sections = self.authors = self.tags = 0
+        self.images = self.new_images = self.pictured = 0
         self.article_seconds = 0.0
         self.statuses = {
             "published": 0,
@@ -253,18 +286,25 @@ class DemoLoader:
     """Write demo content with bulk inserts; call inside a transaction."""
 
     def __init__(self, *, seed, progress=None):
+        self.seed = seed
         self.rng = random.Random(seed)
+        # Its own sequence: pictures leave the texts and statuses of a seed alone.
+        self.picture_rng = random.Random(f"pictures-{seed}")
+        self.image_ids = []
         self.writer = demo.DemoWriter(seed)
         self.progress = progress
         self.now = timezone.now()
         self.done = 0
         self.loaded = Loaded()
 
-    def load(self, articles, ticker):
+    def load(self, articles, ticker, *, images=0):
         self.user = demo_user(create=True)
         self.sections = self.ensure_sections()
         self.authors = self.ensure_authors()
         self.tags = self.ensure_tags()
+        if articles and images:
+            self.image_ids, made = ensure_demo_images(self.user, images, self.seed)
+            self.loaded.images, self.loaded.new_images = len(self.image_ids), made
         self.loaded.sections = len(self.sections)
         self.loaded.authors = len(self.authors)
         self.loaded.tags = len(self.tags)
@@ -455,6 +495,9 @@ class DemoLoader:
             published_at=moment,
             created_by=self.user,
         )
+        if self.image_ids and self.picture_rng.random() < PICTURE_SHARE:
+            article.lead_image_id = self.picture_rng.choice(self.image_ids)
+            self.loaded.pictured += 1
         roll = rng.random()
         statuses = self.loaded.statuses
         if roll < 0.005:
@@ -859,7 +902,17 @@ def free_slug(model, slug):
 def flush_demo():
     """Delete the demo content; return how many rows of each kind went."""
     removed = dict.fromkeys(
-        ("articles", "ticker", "authors", "sections", "tags", "kept_authors"), 0
+        (
+            "articles",
+            "ticker",
+            "authors",
+            "sections",
+            "tags",
+            "kept_authors",
+            "images",
+            "kept_images",
+        ),
+        0,
     )
     user = demo_user()
     if user is not None:
@@ -874,6 +927,7 @@ def flush_demo():
             )
         )
         delete_quietly(articles)
+        removed["images"], removed["kept_images"] = remove_demo_images(user)
         user.delete()
     demo_authors = Author.objects.filter(slug__startswith=DEMO_PREFIX)
     removed["kept_authors"] = demo_authors.filter(bylines__isnull=False).count()

@@ -5,7 +5,8 @@
  * - Polls the ticker's endpoint (data-ticker-src) every data-poll-seconds, faster
  *   (data-breaking-poll-seconds) while breaking news runs, not while the tab is hidden,
  *   backing off on errors. The browser revalidates with If-None-Match (ETag), so an
- *   unchanged ticker costs a 304.
+ *   unchanged ticker costs a 304. breaking.js checks for breaking news more often
+ *   and asks for a poll at once ("ticker:changed") when it changes.
  * - Scrolls the list sideways unless the reader prefers reduced motion (WCAG 2.2.2,
  *   2.3.3): the pause button comes first in the ticker's tab order; motion stops while
  *   the pointer or focus is inside and stays stopped after the reader paused, on
@@ -312,6 +313,14 @@
         schedule(Math.min(interval() * Math.pow(2, failures), MAX_BACKOFF));
       });
   }
+
+  // breaking.js saw the breaking news change: the list has changed too.
+  document.addEventListener("ticker:changed", function () {
+    if (timer !== null && !document.hidden) {
+      window.clearTimeout(timer);
+      poll();
+    }
+  });
 
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
