@@ -501,7 +501,7 @@ def save_upload(image, prepared):
     A file it replaces is deleted once the transaction commits; renditions made from
     it stay until ``make_renditions --prune``, for pages still cached with them.
     """
-    stored = type(image)._default_manager.filter(pk=image.pk)
+    stored = type(image)._meta.default_manager.filter(pk=image.pk)
     old_name = stored.values_list("file", flat=True).first() if image.pk else ""
     image.file.save(prepared.name, prepared, save=False)
     image.width, image.height = prepared.width, prepared.height

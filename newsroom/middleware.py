@@ -5,13 +5,15 @@ import functools
 import re
 import uuid
 
-from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+from django.contrib import auth
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.http import HttpResponseNotAllowed
+from django.utils.functional import SimpleLazyObject
 from js_asset import Media
 
 from . import views
@@ -57,6 +59,21 @@ class RequestIdMiddleware:
             pass
 
 
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's request.user, also kept as request.loaded_user once something has
+    read it: the logs name the user without being the ones to load it (a query, on
+    a request that may be failing because the database is)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(functools.partial(_load_user, request))
+
+
+def _load_user(request):
+    request.loaded_user = auth.get_user(request)
+    return request.loaded_user
+
+
 class HealthCheckMiddleware:
     """Answer /healthz and /readyz before anything validates the Host header.
 
@@ -92,66 +109,13 @@ class PublicReadOnlyMiddleware:
         return self.get_response(request)
 
 
-# Set on a response by django-csp's decorators: such a response gets its own policy.
-_PER_RESPONSE_POLICY = tuple(
-    f"_csp_{kind}{suffix}"
-    for kind in ("config", "update", "replace", "exempt")
-    for suffix in ("", "_ro")
-)
-
-
-@functools.cache
-def _site_policy():
-    """Return the site-wide policy headers (enforced, report-only), built once.
-
-    None when a policy excludes URL prefixes: then django-csp decides per request.
-    """
-    configs = (
-        getattr(settings, "CONTENT_SECURITY_POLICY", None) or {},
-        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {},
-    )
-    if any(config.get("EXCLUDE_URL_PREFIXES") for config in configs):
-        return None
-    return build_policy(), build_policy(report_only=True)
-
-
-@receiver(setting_changed, dispatch_uid="newsroom_csp_policy")
-def _forget_site_policy(setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _site_policy.cache_clear()
-
-
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy, with what the admin cannot do without.
 
     The prose editor's import map is an inline script: admin forms render their media
     with the request's nonce. Its editor injects a <style> element, and Django's own
     change list writes one: in the admin only, inline styles are allowed.
-
-    Public responses without a nonce (every public page, every cached page and 304)
-    all get the same policy: it is built once, not twice per request.
     """
-
-    def process_response(self, request, response):
-        policy = _site_policy()
-        if (
-            policy is None
-            or _is_admin(request)
-            or getattr(request, "_csp_nonce", None) is not None
-            or HEADER in response
-            or HEADER_REPORT_ONLY in response
-            or any(hasattr(response, name) for name in _PER_RESPONSE_POLICY)
-            or (settings.DEBUG and response.status_code in (404, 500))
-        ):
-            return super().process_response(request, response)
-        enforced, report_only = policy
-        if enforced:
-            response.headers[HEADER] = enforced
-        if report_only:
-            response.headers[HEADER_REPORT_ONLY] = report_only
-        # As django-csp does: a nonce asked for after this point would be missing.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
 
     def process_template_response(self, request, response):
         media = (response.context_data or {}).get("media")
