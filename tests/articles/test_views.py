@@ -545,6 +545,32 @@ def test_lists_are_paginated(client, settings):
     assert client.get("/rubriek/economie/?page=abc").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "page", ["99999999999999999999999", "9223372036854775807", "1" + "0" * 5000]
+)
+def test_a_page_number_past_any_database_integer_is_404(client, page):
+    published_at = datetime(2025, 7, 10, 12, tzinfo=UTC)
+    make_article(
+        title="Enig stuk",
+        section=make_section(name="Economie"),
+        tags=["Havens"],
+        authors=[make_author(name="Samira El Idrissi")],
+        published_at=published_at,
+    )
+
+    for path in [
+        "/rubriek/economie/",
+        "/tag/havens/",
+        "/auteur/samira-el-idrissi/",
+        "/archief/",
+        "/archief/2025/",
+        "/archief/2025/07/",
+        "/archief/2025/07/10/",
+    ]:
+        assert client.get(path, {"page": page}).status_code == 404, path
+        assert client.get(path).status_code == 200, path
+
+
 # Date archive
 
 
