@@ -134,9 +134,18 @@ def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
         file.write_bytes(response.content)
         files[str(file)] = name
 
+    # One page that is known to be invalid: the checker must find its error.
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+        "<title>Kapot</title></head><body><p><div>kapot</p></body></html>"
+    )
+    files[str(broken)] = "kapot"
+
     result = subprocess.run(
+        # --verbose: the checker names each file it checked on stdout.
         [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
-        + list(files),
+        + ["--verbose", *files],
         capture_output=True,
         text=True,
         timeout=300,
@@ -148,9 +157,11 @@ def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
         for m in messages
         if m["type"] in {"error", "non-document-error"}
     ]
+    checked = {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
-    assert len(files) == len(pages)
-    assert errors == []
+    assert checked == set(files)
+    assert any(error.startswith("kapot: ") for error in errors)
+    assert [error for error in errors if not error.startswith("kapot: ")] == []
 
 
 def axe_violations(new_context, url, **context_options):
