@@ -579,16 +579,3 @@ def upload_to(instance, filename):
     stem = slugify(path.stem)[:60].strip("-") or "afbeelding"
     token = secrets.token_hex(4)
     return f"{timezone.now():images/%Y/%m}/{stem}-{token}{path.suffix.lower()}"
-
-
-# For code that holds an Image and wants what a page or a feed shows.
-
-
-def page_renditions(image, crop="original"):
-    """Return an Image's WebP renditions for srcset, narrowest first."""
-    return renditions_of(image.renditions, crop, "webp") if image else []
-
-
-def share_rendition(image):
-    """Return the Rendition for Open Graph, feeds and JSON-LD (JPEG), or None."""
-    return image.share_rendition if image else None
