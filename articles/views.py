@@ -14,7 +14,7 @@ from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from . import related, search
+from . import related, rows, search
 from .html import sanitize_html
 from .models import (
     Article,
@@ -315,11 +315,11 @@ class ArticleDetailView(generic.DetailView):
         )
 
     def get_object(self, queryset=None):
-        # The slug is unique: one row or none, with what the page shows.
-        article = get_object_or_404(
-            Article.objects.select_related("section", "lead_image").with_credits(),
-            slug=self.kwargs["slug"],
-        )
+        # The slug is unique: one row or none, with what the page shows, in SQL
+        # written once per process (articles/rows.py).
+        article = rows.article_page(self.kwargs["slug"])
+        if article is None:
+            raise Http404
         # Drafts, articles in review and scheduled ones do not exist for readers: 404,
         # not 403, so nothing about them leaks. The public rule is tested on the row
         # (is_published() mirrors published()): the slug's unique index finds it
