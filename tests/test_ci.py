@@ -2,11 +2,9 @@
 to install; elsewhere the tests that need the tool are skipped."""
 
 import os
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import PROJECT, run_python
 
 
 def collect_page_quality_tests(tmp_path, ci):
@@ -15,14 +13,7 @@ def collect_page_quality_tests(tmp_path, ci):
     bin_dir.mkdir()
     (bin_dir / "python").symlink_to(sys.executable)
     env = {**os.environ, "PATH": str(bin_dir), "CI": ci}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--collect-only", "tests/a11y"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python("-m", "pytest", "-q", "--collect-only", "tests/a11y", env=env)
 
 
 def test_ci_without_java_or_npm_fails_and_says_what_to_install(tmp_path):
@@ -32,7 +23,7 @@ def test_ci_without_java_or_npm_fails_and_says_what_to_install(tmp_path):
     assert result.returncode != 0
     assert "CI=true, and the tests cannot run without skipping" in output
     assert "default-jre-headless" in output
-    if not (ROOT / "tests/a11y/node_modules/vnu-jar").exists():
+    if not (PROJECT / "tests/a11y/node_modules/vnu-jar").exists():
         assert "install Debian's npm package" in output
 
 

@@ -6,8 +6,6 @@ so the reader's requests carry no session cookie.
 """
 
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,6 +34,7 @@ from tests.factories import (
     make_section,
     make_ticker_item,
 )
+from tests.helpers import manage
 from ticker.models import TickerItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -783,14 +782,7 @@ def test_the_ticker_endpoint_answers_304_before_sessions(
 
 
 def _run_shell(env, code):
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "--verbosity", "0", "--command", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(env, "shell", "--verbosity", "0", "--command", code)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -823,14 +815,7 @@ def test_a_change_in_another_process_reaches_this_one(client, settings, tmp_path
         "default": {**caches["default"], "KEY_PREFIX": "proef"},
     }
     if connection.vendor != "postgresql":
-        migrate = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        migrate = manage(env, "migrate", "--verbosity", "0", timeout=300)
         assert migrate.returncode == 0, migrate.stderr
     article = make_article(title="Voor de wijziging", slug="wijziging")
     warm(client, article.get_absolute_url())
