@@ -121,6 +121,8 @@ def _convert(field, value, connection):
 
 ARTICLE_PAGE = JoinedQuery("a.slug = %s", joins=["section", "lead_image", "credits"])
 CARDS = JoinedQuery("", joins=["section", "lead_image"], deferred=CARD_DEFERRED)
+# For a caller that has the sections at hand already (the front page).
+CARDS_WITHOUT_SECTION = JoinedQuery("", joins=["lead_image"], deferred=CARD_DEFERRED)
 
 
 def article_page(slug):
@@ -130,11 +132,12 @@ def article_page(slug):
     return found[0] if found else None
 
 
-def cards(ids):
+def cards(ids, *, section=True):
     """Return the articles with these ids as list cards (section and lead image), in
-    no particular order."""
+    no particular order, as Article.objects.filter(pk__in=ids).for_cards(section=...)
+    would."""
     ids = list(ids)
     if not ids:
         return []
     where = "a.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
-    return CARDS(*ids, where=where)
+    return (CARDS if section else CARDS_WITHOUT_SECTION)(*ids, where=where)

@@ -112,3 +112,7 @@ def test_cards_are_the_querysets(article, django_assert_num_queries):
         expected[article.pk].lead_image.renditions
     )
     assert rows.cards([]) == []
+    without = rows.cards(ids, section=False)
+    assert {card.pk: card.section_id for card in without} == {
+        pk: card.section_id for pk, card in expected.items()
+    }
