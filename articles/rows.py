@@ -132,12 +132,16 @@ def article_page(slug):
     return found[0] if found else None
 
 
-def cards(ids, *, section=True):
-    """Return the articles with these ids as list cards (section and lead image), in
-    no particular order, as Article.objects.filter(pk__in=ids).for_cards(section=...)
-    would."""
+def cards(ids, *, section=True, ordered=False):
+    """Return the articles with these ids as list cards (section and lead image), as
+    Article.objects.filter(pk__in=ids).for_cards(section=...) would: newest first
+    with ordered, else in no particular order (the database looks each row up by
+    its key rather than walking the publication index)."""
     ids = list(ids)
     if not ids:
         return []
     where = "a.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
+    if ordered:
+        # Article.Meta.ordering
+        where += " ORDER BY a.published_at DESC, a.id DESC"
     return (CARDS if section else CARDS_WITHOUT_SECTION)(*ids, where=where)

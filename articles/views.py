@@ -119,7 +119,7 @@ class FrontPageView(generic.TemplateView):
         # section from there (no join, no copy per card). In publication order,
         # as the latest list and each block show them.
         ids = {*latest_ids, *in_blocks, *([lead_id] if lead_id else [])}
-        cards = rows.cards(ids, section=False)
+        cards = rows.cards(ids, section=False, ordered=True)
         section_by_pk = {section.pk: section for section in sections_menu}
         lead, latest, by_section = None, [], {}
         in_latest = set(latest_ids)

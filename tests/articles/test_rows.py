@@ -1,7 +1,10 @@
 """articles/rows.py: the article page's queries in SQL written once, run with raw(),
 give what the querysets they replace give."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from articles import rows
 from articles.models import CARD_DEFERRED, Article
@@ -87,7 +90,10 @@ def test_an_article_without_section_image_or_stored_credits(article):
 
 
 def test_cards_are_the_querysets(article, django_assert_num_queries):
-    other = make_article(title="Tweede stuk")
+    # Older, with a higher id: the order is by publication, not by id.
+    other = make_article(
+        title="Tweede stuk", published_at=timezone.now() - timedelta(days=1)
+    )
     ids = [other.pk, article.pk]
     expected = {
         card.pk: card
@@ -112,7 +118,7 @@ def test_cards_are_the_querysets(article, django_assert_num_queries):
         expected[article.pk].lead_image.renditions
     )
     assert rows.cards([]) == []
-    without = rows.cards(ids, section=False)
-    assert {card.pk: card.section_id for card in without} == {
-        pk: card.section_id for pk, card in expected.items()
-    }
+    newest_first = rows.cards(ids, section=False, ordered=True)
+    assert [card.pk for card in newest_first] == [
+        card.pk for card in Article.objects.filter(pk__in=ids)
+    ]
