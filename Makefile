@@ -20,22 +20,34 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py import_seeds
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The browser tests drive Debian's Chromium; install it when missing and we may.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser tests"; \
-	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
-	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
-	  else echo "Chromium is missing: the browser tests will be skipped"; fi; }
+# install-tool COMMAND,DEBIAN_PACKAGE,WHAT_NEEDS_IT: install the package when the
+# command is missing and we may (root, apt-get). With CI=true a command that is still
+# missing fails the run; elsewhere the tests that need it are skipped.
+define install-tool
+	@command -v $(1) >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	  [ "$$(id -u)" != 0 ] || { \
+	    echo "Installing $(2) for $(3)"; \
+	    apt-get install -y -qq $(2) >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq $(2) >/dev/null; } || true; }
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$(CI)" = true ]; then \
+	    echo "CI=true, but $(1) is missing: install the Debian package $(2) ($(3))" >&2; \
+	    exit 1; \
+	  else echo "$(1) is missing: $(3) will be skipped (install $(2))"; fi; }
+endef
 
-# The page-quality tests (tests/a11y/) run the Nu HTML Checker and axe-core from npm.
+# The browser tests drive Debian's Chromium.
+browser:
+	$(call install-tool,chromium,chromium,the browser tests)
+
+# The page-quality tests (tests/a11y/) run the Nu HTML Checker (Java) and axe-core,
+# both from npm.
 A11Y := tests/a11y
 a11y-tools:
-	@test -d $(A11Y)/node_modules || { \
-	  if command -v npm >/dev/null 2>&1; then \
-	    npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts; \
-	  else echo "npm is missing: the page-quality tests will be skipped"; fi; }
+	$(call install-tool,java,default-jre-headless,the Nu HTML Checker)
+	$(call install-tool,npm,npm,the page-quality tests)
+	@test -d $(A11Y)/node_modules || ! command -v npm >/dev/null 2>&1 || \
+	  npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts
 
 test: $(VENV)/.installed browser a11y-tools
 	$(VENV)/bin/ruff check .

@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -932,10 +932,21 @@ class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
         request._article_restore_base = current
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def missing_article_redirect(self, request, object_id):
+        """Say that the article is gone and go to the admin's index, as Django's
+        own views do for a missing object."""
+        message = gettext(
+            "%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"
+        ) % {"name": self.opts.verbose_name, "key": object_id}
+        self.message_user(request, message, messages.WARNING)
+        return HttpResponseRedirect(
+            reverse("admin:index", current_app=self.admin_site.name)
+        )
+
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article_redirect(request, object_id)
         versions = list(
             Version.objects.get_for_object(obj).select_related("revision__user")
         )

@@ -97,8 +97,10 @@ def of(article):
     cached = article.__dict__.get("_credits")
     if cached is not None:
         return cached
-    fields_cache = article._state.fields_cache
-    stored = fields_cache.get(CACHE_NAME)
+    stored = None
+    if Article._meta.get_field(CACHE_NAME).is_cached(article):
+        # Joined: None when the article has no stored row.
+        stored = getattr(article, CACHE_NAME, None)
     if stored is not None:
         bylines, tags = stored.bylines, stored.tags
     elif article.pk is not None:
@@ -140,7 +142,7 @@ def link_moving(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
     field = "article_id" if sender is ArticleAuthor else "object_id"
-    before = sender._default_manager.filter(pk=instance.pk).values_list(field).first()
+    before = sender.objects.filter(pk=instance.pk).values_list(field).first()
     if before is not None and before[0] != getattr(instance, field):
         instance._credits_moved_from = before[0]
 

@@ -501,7 +501,7 @@ def save_upload(image, prepared):
     A file it replaces is deleted once the transaction commits; renditions made from
     it stay until ``make_renditions --prune``, for pages still cached with them.
     """
-    stored = type(image)._default_manager.filter(pk=image.pk)
+    stored = type(image)._meta.default_manager.filter(pk=image.pk)
     old_name = stored.values_list("file", flat=True).first() if image.pk else ""
     image.file.save(prepared.name, prepared, save=False)
     image.width, image.height = prepared.width, prepared.height
@@ -579,16 +579,3 @@ def upload_to(instance, filename):
     stem = slugify(path.stem)[:60].strip("-") or "afbeelding"
     token = secrets.token_hex(4)
     return f"{timezone.now():images/%Y/%m}/{stem}-{token}{path.suffix.lower()}"
-
-
-# For code that holds an Image and wants what a page or a feed shows.
-
-
-def page_renditions(image, crop="original"):
-    """Return an Image's WebP renditions for srcset, narrowest first."""
-    return renditions_of(image.renditions, crop, "webp") if image else []
-
-
-def share_rendition(image):
-    """Return the Rendition for Open Graph, feeds and JSON-LD (JPEG), or None."""
-    return image.share_rendition if image else None

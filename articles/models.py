@@ -73,7 +73,7 @@ def unique_slug(model, value, *, pk=None, max_length=200, fallback="item"):
     base = slugify(value) or slugify(value, allow_unicode=True) or fallback
     base = base[:max_length].strip("-")
     slug, n = base, 2
-    while model._default_manager.filter(slug=slug).exclude(pk=pk).exists():
+    while model._meta.default_manager.filter(slug=slug).exclude(pk=pk).exists():
         suffix = f"-{n}"
         slug = base[: max_length - len(suffix)].strip("-") + suffix
         n += 1
@@ -266,7 +266,7 @@ def bounded_first(queryset, **bounds):
     column SQLite takes the first for its index range and only filters on the other:
     "the newest article before X" would read every article from now back to X.
     """
-    return queryset.model._default_manager.filter(**bounds) & queryset
+    return queryset.model._meta.default_manager.filter(**bounds) & queryset
 
 
 def public_q(prefix="", now=None):
@@ -566,7 +566,7 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if not self._state.adding:
+        if self.pk is not None:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
@@ -788,7 +788,7 @@ class PreviewLink(models.Model):
         if self.expires_at is None:
             return
         now = timezone.now()
-        if self._state.adding and self.expires_at <= now:
+        if self.pk is None and self.expires_at <= now:
             raise ValidationError({"expires_at": _("Kies een tijd in de toekomst.")})
         # Counted from the link's making, so that it cannot be extended again and
         # again.
@@ -850,7 +850,7 @@ class ArticleUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         # Readers rely on the log: what was published in it is never rewritten.
-        if not self._state.adding:
+        if self.pk is not None:
             raise ValueError("Article updates are append-only.")
         super().save(*args, **kwargs)
 

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models.query import QuerySet
 
 
@@ -82,7 +82,7 @@ class ArticlePaginator(Paginator):
         # Unordered, so that the database looks the rows up by key instead of
         # walking the list's order again; the ids give the order.
         found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        return Page([found[pk] for pk in ids if pk in found], number, self)
 
     def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
         if not self.truncated:
@@ -102,12 +102,17 @@ class ArticlePaginator(Paginator):
         yield self.ELLIPSIS
 
 
+# Past any list's end, and small enough that the rows counted up to it stay within
+# the database's 64-bit LIMIT: a hint beyond it counts to this page.
+MAX_PAGE_HINT = 10**9
+
+
 def page_hint(view):
     """Return the page number a list view was asked for, or None for "last"."""
     page = view.kwargs.get(view.page_kwarg) or view.request.GET.get(view.page_kwarg)
     if page == "last":
         return None
     try:
-        return max(int(page or 1), 1)
+        return min(max(int(page or 1), 1), MAX_PAGE_HINT)
     except (TypeError, ValueError):
         return 1

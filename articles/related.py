@@ -22,8 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from newsroom.compiled import CompiledQuery
-
+from . import rows
 from .models import Article, bounded_first
 
 RELATED_SHOWN = 4
@@ -138,13 +137,6 @@ def refresh(article, *, follow_ups=True):
     return ids
 
 
-# Compiled once per process and number of ids (newsroom/compiled.py): 0.45 ms of the
-# article page's CPU.
-CARDS_BY_ID = CompiledQuery(
-    lambda *ids: Article.objects.filter(pk__in=ids).for_cards().order_by()
-)
-
-
 def for_page(article):
     """Return the related articles article's page shows, as cards, in stored order.
 
@@ -160,5 +152,5 @@ def for_page(article):
     # Looked up by key, and the public rule applied per row (is_published() mirrors
     # published()): with the rule in the WHERE clause, SQLite walks the public index
     # through every published article instead, 15 ms at 100,000 articles.
-    found = {card.pk: card for card in CARDS_BY_ID(*ids) if card.is_published()}
+    found = {card.pk: card for card in rows.cards(ids) if card.is_published()}
     return [found[pk] for pk in ids if pk in found][:RELATED_SHOWN]

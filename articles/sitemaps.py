@@ -4,7 +4,7 @@ from urllib.parse import quote
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import (
     BooleanField,
     Exists,
@@ -63,7 +63,7 @@ class IdRangePaginator(Paginator):
             .order_by("pk")
             .values_list(*self.fields, "public", named=True)
         )
-        return self._get_page([row for row in rows if row.public], number, self)
+        return Page([row for row in rows if row.public], number, self)
 
 
 class ArticleSitemap(Sitemap):

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,9 +14,7 @@ from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from newsroom.compiled import CompiledQuery
-
-from . import related, search
+from . import related, rows, search
 from .html import sanitize_html
 from .models import (
     Article,
@@ -92,12 +91,6 @@ class IdList(Subquery):
         return json.loads(value) if isinstance(value, str) else value
 
 
-# Compiled once per process and number of ids (newsroom/compiled.py).
-FRONT_PAGE_CARDS = CompiledQuery(
-    lambda *ids: Article.objects.filter(pk__in=ids).for_cards(section=False)
-)
-
-
 class FrontPageView(generic.TemplateView):
     template_name = "articles/front_page.html"
 
@@ -130,7 +123,7 @@ class FrontPageView(generic.TemplateView):
         # section from there (no join, no copy per card). In publication order,
         # as the latest list and each block show them.
         ids = {*latest_ids, *in_blocks, *([lead_id] if lead_id else [])}
-        cards = FRONT_PAGE_CARDS(*sorted(ids))
+        cards = rows.cards(ids, section=False, ordered=True)
         section_by_pk = {section.pk: section for section in sections_menu}
         lead, latest, by_section = None, [], {}
         in_latest = set(latest_ids)
@@ -227,20 +220,21 @@ class DatedListMixin:
     def adjacent_period(self, date, period, *, previous):
         """Return the start of the nearest period before or after date's that has
         articles, or None."""
-        current = getattr(self, f"_get_current_{period}")
         if previous:
-            bound = {"published_at__lt": self._make_date_lookup_arg(current(date))}
+            bound = {"published_at__lt": start_of_day(period_start(date, period))}
             order = "-published_at"
         else:
-            following = getattr(self, f"_get_next_{period}")(date)
-            bound = {"published_at__gte": self._make_date_lookup_arg(following)}
+            following = next_period_start(date, period)
+            if following is None:
+                return None
+            bound = {"published_at__gte": start_of_day(following)}
             order = "published_at"
         published = bounded_first(Article.objects.published(), **bound)
         moment = published.order_by(order).values_list("published_at", flat=True)
         moment = moment.first()
         if moment is None:
             return None
-        return current(timezone.localtime(moment).date())
+        return period_start(timezone.localtime(moment).date(), period)
 
     def get_previous_year(self, date):
         return self.adjacent_period(date, "year", previous=True)
@@ -259,6 +253,35 @@ class DatedListMixin:
 
     def get_next_day(self, date):
         return self.adjacent_period(date, "day", previous=False)
+
+
+def period_start(date, period):
+    """Return the first day of date's year, month or day."""
+    if period == "year":
+        return date.replace(month=1, day=1)
+    if period == "month":
+        return date.replace(day=1)
+    return date
+
+
+def next_period_start(date, period):
+    """Return the first day of the year, month or day after date's, or None past
+    the calendar's end."""
+    start = period_start(date, period)
+    try:
+        if period == "year":
+            return start.replace(year=start.year + 1)
+        if period == "month":
+            return (start + timedelta(days=31)).replace(day=1)
+        return start + timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
+
+
+def start_of_day(date):
+    """Return the moment date begins in the current time zone."""
+    moment = datetime.combine(date, time.min)
+    return timezone.make_aware(moment) if settings.USE_TZ else moment
 
 
 class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndexView):
@@ -289,17 +312,6 @@ class ArticleDayArchiveView(ArticleListMixin, DatedListMixin, generic.DayArchive
     template_name = "articles/article_archive.html"
 
 
-# The article page's own row, with what it shows in the same query: compiled once per
-# process (newsroom/compiled.py), 0.45 ms of the page's CPU.
-ARTICLE_BY_SLUG = CompiledQuery(
-    lambda slug: (
-        Article.objects.select_related("section", "lead_image")
-        .with_credits()
-        .filter(slug=slug)
-    )
-)
-
-
 class ArticleDetailView(generic.DetailView):
     model = Article
 
@@ -325,11 +337,11 @@ class ArticleDetailView(generic.DetailView):
         )
 
     def get_object(self, queryset=None):
-        # The slug is unique: one row or none.
-        found = ARTICLE_BY_SLUG(self.kwargs["slug"])
-        if not found:
+        # The slug is unique: one row or none, with what the page shows, in SQL
+        # written once per process (articles/rows.py).
+        article = rows.article_page(self.kwargs["slug"])
+        if article is None:
             raise Http404
-        article = found[0]
         # Drafts, articles in review and scheduled ones do not exist for readers: 404,
         # not 403, so nothing about them leaks. The public rule is tested on the row
         # (is_published() mirrors published()): the slug's unique index finds it
@@ -391,24 +403,11 @@ class SearchView(ArticleListMixin, generic.ListView):
         return context
 
 
-# The list pages' own row by its unique slug, compiled once per process.
-SECTION_BY_SLUG = CompiledQuery(lambda slug: Section.objects.filter(slug=slug))
-TAG_BY_SLUG = CompiledQuery(lambda slug: Tag.objects.filter(slug=slug))
-AUTHOR_BY_SLUG = CompiledQuery(lambda slug: Author.objects.filter(slug=slug))
-
-
-def _by_slug_or_404(query, slug):
-    found = query(slug)
-    if not found:
-        raise Http404
-    return found[0]
-
-
 class SectionDetailView(ArticleListMixin, generic.ListView):
     template_name = "articles/section_detail.html"
 
     def get_queryset(self):
-        self.section = _by_slug_or_404(SECTION_BY_SLUG, self.kwargs["slug"])
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -420,7 +419,7 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
     deep_pages_ids_first = False
 
     def get_queryset(self):
-        self.tag = _by_slug_or_404(TAG_BY_SLUG, self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_counted(self):
@@ -454,7 +453,7 @@ class AuthorDetailView(ArticleListMixin, generic.ListView):
     deep_pages_ids_first = False
 
     def get_queryset(self):
-        self.author = _by_slug_or_404(AUTHOR_BY_SLUG, self.kwargs["slug"])
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return super().get_queryset().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -77,8 +77,10 @@ class BenchError(Exception):
 class Bench:
     """A temporary, production-like site: database, static files, gunicorn."""
 
-    def __init__(self, workers, database_url=None):
+    def __init__(self, workers, database_url=None, project=PROJECT):
         self.workers = workers
+        # The code to run: this checkout, or another one (--against-code).
+        self.project = Path(project)
         self.tmp = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.static_root = self.tmp / "static"
         self.database_url = database_url or f"sqlite:///{self.tmp / 'db.sqlite3'}"
@@ -125,7 +127,7 @@ class Bench:
     def manage(self, *args, stdin=None, timeout=600):
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=PROJECT,
+            cwd=self.project,
             env=self.env,
             input=stdin,
             capture_output=True,
@@ -165,7 +167,7 @@ class Bench:
         self.log = open(self.tmp / "gunicorn.log", "a")
         self.server = subprocess.Popen(
             command,
-            cwd=PROJECT,
+            cwd=self.project,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -546,6 +548,14 @@ def main(argv=None):
         "ratio of the two",
     )
     parser.add_argument(
+        "--against-code",
+        type=Path,
+        metavar="DIR",
+        help="pages scenario: also serve the same database with the code checked "
+        "out in DIR (e.g. `git worktree add /tmp/old HEAD~3`) and measure the "
+        "uncached pages of both in turns, as --against does",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=2, help="with --against: turns per page"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -565,6 +575,12 @@ def main(argv=None):
             parser.error("--against compares the pages scenario only")
         if not 1 <= args.against <= 1_000_000 or args.rounds < 1:
             parser.error("--against is 1 to 1,000,000 articles, --rounds at least 1")
+        return compare(args)
+    if args.against_code is not None:
+        if args.scenarios != ["pages"]:
+            parser.error("--against-code compares the pages scenario only")
+        if not (args.against_code / "manage.py").is_file() or args.rounds < 1:
+            parser.error("--against-code takes a checkout of Newsroom (no manage.py)")
         return compare(args)
 
     bench = Bench(args.workers, args.postgres_url if args.db == "postgres" else None)
@@ -634,21 +650,35 @@ def main(argv=None):
 
 
 def compare(args):
-    """Build two sites (--articles and --against articles), then measure every page
-    of both uncached, in turns: A B B A per round. A shared machine changes speed
-    over minutes; taking turns gives both sites the same mix of fast and slow
-    moments, so the ratio holds even when the absolute figures move."""
-    sizes = (args.articles, args.against)
+    """Build two sites (--articles and --against articles; or one database served
+    by this code and by --against-code), then measure every page of both uncached,
+    in turns: A B B A per round. A shared machine changes speed over minutes;
+    taking turns gives both sites the same mix of fast and slow moments, so the
+    ratio holds even when the absolute figures move."""
+    if args.against_code is not None:
+        sizes = (args.articles, args.articles)
+        labels = ("this code", f"code in {args.against_code}")
+    else:
+        sizes = (args.articles, args.against)
+        labels = tuple(f"{size:,} articles" for size in sizes)
     benches = []
-    for index in range(len(sizes)):
-        url = None
-        if args.db == "postgres":
-            url = urllib.parse.urlsplit(args.postgres_url)
-            url = url._replace(path=f"{url.path}_{index + 1}").geturl()
-        benches.append(Bench(args.workers, url))
     print(_machine(), flush=True)
     try:
-        for bench, size in zip(benches, sizes, strict=True):
+        for index, size in enumerate(sizes):
+            if args.against_code is not None and index == 1:
+                # The same database, served by the other code.
+                bench = Bench(args.workers, benches[0].database_url, args.against_code)
+                benches.append(bench)
+                bench.seed_rate = benches[0].seed_rate
+                bench.manage("collectstatic", "--noinput")
+                bench.start("cold")
+                continue
+            url = None
+            if args.db == "postgres":
+                url = urllib.parse.urlsplit(args.postgres_url)
+                url = url._replace(path=f"{url.path}_{index + 1}").geturl()
+            bench = Bench(args.workers, url)
+            benches.append(bench)
             print(f"Preparing a site with {size:,} articles in {bench.tmp} ...")
             bench.seed_rate = 0
             bench.create_database()
@@ -694,10 +724,7 @@ def compare(args):
         for bench, size in zip(benches, sizes, strict=True)
     )
     print(f"\n{args.db}, demo data loaded at {rates}\n")
-    print(
-        f"| page | {sizes[0]:,} articles, CPU ms/req | {sizes[1]:,} articles, "
-        "CPU ms/req | ratio |"
-    )
+    print(f"| page | {labels[0]}, CPU ms/req | {labels[1]}, CPU ms/req | ratio |")
     print("|---|---|---|---|")
     for name, cpu in rows:
         cells = [f"{server:.2f}" + (f" + {db:.2f}" if db else "") for server, db in cpu]

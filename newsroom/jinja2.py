@@ -16,7 +16,8 @@ import html
 import itertools
 
 import jinja2
-from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
 from django.template.defaulttags import GroupedResult
@@ -25,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, trans_real
+from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 from articles.templatetags import article_tags, images
@@ -129,20 +130,38 @@ def escape(value):
     return Markup(html.escape(str(value)))
 
 
+# (language, msgid) -> translation, as gettext() returned it: a page's few dozen
+# texts are looked up in a dict instead of through Django's gettext, which finds
+# the active translation in a context-local on every call (3 us each).
+_translated = {}
+MAX_TRANSLATED = 5000
+
+
+@receiver(setting_changed, dispatch_uid="newsroom_jinja2_translations")
+def forget_translations(setting=None, **kwargs):
+    """Drop the remembered translations (when the language settings change, as
+    Django drops its catalogs)."""
+    if setting is None or setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _translated.clear()
+
+
 def translators():
     """Return the templates' _, gettext and ngettext, bound to the active language.
 
-    Jinja2's newstyle gettext, with the active translation looked up once per page:
-    Django's gettext looks the language up in a context-local on every call (3 us,
-    and a page has a few dozen texts). The text is markup (a msgid's tags stay
-    tags); the values filled in are escaped as Django escapes them, as {{ value }}
-    is.
+    Jinja2's newstyle gettext, with the language looked up once per page. The text
+    is markup (a msgid's tags stay tags); the values filled in are escaped as
+    Django escapes them, as {{ value }} is.
     """
-    if settings.USE_I18N:
-        translation = trans_real.catalog()
-        lookup, lookup_plural = translation.gettext, translation.ngettext
-    else:
-        lookup, lookup_plural = gettext, ngettext
+    language = get_language()
+
+    def lookup(message):
+        try:
+            return _translated[language, message]
+        except KeyError:
+            if len(_translated) >= MAX_TRANSLATED:
+                _translated.clear()
+            text = _translated[language, message] = gettext(message)
+            return text
 
     def translate(message, /, **variables):
         # Formatted even without values, as Jinja2's newstyle gettext: "%%" is "%".
@@ -150,7 +169,7 @@ def translators():
 
     def translate_plural(singular, plural, number, /, **variables):
         variables.setdefault("num", number)
-        return Markup(lookup_plural(singular, plural, number) % _escaped(variables))
+        return Markup(ngettext(singular, plural, number) % _escaped(variables))
 
     return {"_": translate, "gettext": translate, "ngettext": translate_plural}
 

@@ -44,7 +44,7 @@ def request_fields(request):
     The user is only read when something has loaded it already: logging must not
     query the database, which may be the very thing that failed.
     """
-    from django.utils.functional import LazyObject, empty
+    from django.utils.functional import LazyObject
 
     fields = {
         "request_id": getattr(request, "request_id", None),
@@ -53,8 +53,9 @@ def request_fields(request):
         "user_id": None,
     }
     user = request.__dict__.get("user")
-    if isinstance(user, LazyObject) and user._wrapped is empty:
-        user = None
+    if isinstance(user, LazyObject):
+        # newsroom.middleware.AuthenticationMiddleware: set once the user is read.
+        user = request.__dict__.get("loaded_user")
     if user is not None and user.is_authenticated:
         fields["user_id"] = user.pk
     return fields

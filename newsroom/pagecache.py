@@ -428,7 +428,7 @@ class PageCacheMiddleware:
             return False
         # A page with an inline script carries this request's CSP nonce; a copy
         # would carry it to everyone else, and their header would not match it.
-        if getattr(request, "_csp_nonce", None) is not None:
+        if getattr(request, "csp_nonce", None):
             return False
         # A view with its own caching policy (private, no-store, ...) keeps it.
         if response.has_header("Cache-Control"):

@@ -7,6 +7,8 @@ open pages pass from one test to the next.
 """
 
 import importlib.util
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,18 +21,62 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# The page-quality tools, installed by npm from tests/a11y/package.json.
+A11Y = Path(__file__).resolve().parent / "a11y"
+VNU_JAR = A11Y / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = A11Y / "node_modules" / "axe-core" / "axe.min.js"
 # The window sizes the tests use most: a phone held upright and a desktop.
 NARROW = 360
 WIDE = 1280
 
 
+def in_ci():
+    """Whether this is a CI run (CI=true), where no test may be skipped for want of
+    a tool."""
+    return os.environ.get("CI", "").lower() in {"true", "1"}
+
+
 def missing_browser():
     """Why the browser tests cannot run here, or None when they can."""
     if not CHROMIUM.exists():
-        return f"Chromium is not installed at {CHROMIUM} (run `make browser`)"
+        return (
+            f"Chromium is not installed at {CHROMIUM}: install Debian's chromium "
+            "package (`make browser` does, as root)"
+        )
     if importlib.util.find_spec("playwright") is None:
-        return "playwright is not installed in this environment"
+        return (
+            'playwright is not installed in this environment: `pip install -e ".[dev]"`'
+        )
     return None
+
+
+def missing_java():
+    """Why the Nu HTML Checker cannot run here, or None when it can."""
+    if shutil.which("java") is None:
+        return (
+            "Java is not installed, and the Nu HTML Checker needs it: install "
+            "Debian's default-jre-headless package (`make a11y-tools` does, as root)"
+        )
+    return None
+
+
+def missing_npm():
+    """Why the page-quality tools are missing and cannot be installed, or None."""
+    if not (VNU_JAR.exists() and AXE_JS.exists()) and shutil.which("npm") is None:
+        return (
+            "npm is not installed, and the page-quality tests need it to install "
+            "vnu-jar and axe-core: install Debian's npm package "
+            "(`make a11y-tools` does, as root)"
+        )
+    return None
+
+
+def unavailable(reason):
+    """Skip a test whose tool is missing; in CI fail the whole run instead, so that
+    a CI run cannot pass by skipping the tests it exists to run."""
+    if in_ci():
+        pytest.exit(f"CI=true, but {reason}", returncode=1)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +84,7 @@ def browser():
     """Chromium, started on first use and closed at the end of the test run."""
     reason = missing_browser()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     from playwright.sync_api import sync_playwright
 
     with pytest.MonkeyPatch.context() as patch:

@@ -1,7 +1,36 @@
+from pathlib import Path
+
 import pytest
 
 # Chromium for the browser tests: one per run, with one rule for skipping.
-from tests.browser import browser, new_context, new_page  # noqa: F401
+from tests.browser import (  # noqa: F401
+    A11Y,
+    browser,
+    in_ci,
+    missing_browser,
+    missing_java,
+    missing_npm,
+    new_context,
+    new_page,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """In CI (CI=true), stop before the first test when a tool that the collected
+    browser or page-quality tests need is missing, saying what to install."""
+    if not in_ci():
+        return
+    reasons = []
+    if any(item.get_closest_marker("browser") for item in items):
+        reasons.append(missing_browser())
+    if any(Path(str(item.path)).is_relative_to(A11Y) for item in items):
+        reasons += [missing_java(), missing_npm()]
+    reasons = [reason for reason in reasons if reason]
+    if reasons:
+        raise pytest.UsageError(
+            "CI=true, and the tests cannot run without skipping:\n- "
+            + "\n- ".join(reasons)
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ so the reader's requests carry no session cookie.
 """
 
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
@@ -24,7 +22,7 @@ from django.urls import include, path, reverse
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, SlugRedirect
 from newsroom import pagecache
 from newsroom.cache import DegradingFileCache
 from newsroom.settings import _embedded_caches
@@ -37,6 +35,7 @@ from tests.factories import (
     make_section,
     make_ticker_item,
 )
+from tests.helpers import manage
 from ticker.models import TickerItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -307,11 +306,27 @@ def test_a_page_with_a_nonce_gets_its_own_in_header_and_body(client, settings):
 
 
 def test_errors_and_redirects_are_never_kept(client, article):
-    for _ in range(2):
-        missing = client.get("/artikel/bestaat-niet/")
-    assert missing.status_code == 404
-    assert state(missing) != "hit"
-    assert "Cache-Control" not in missing
+    other = make_article(title="Een ander stuk")
+    SlugRedirect.objects.create(old_slug="oude-slug", article=article)
+    first_missing = client.get("/artikel/bestaat-niet/")
+    first_moved = client.get("/artikel/oude-slug/")
+    # Changed without signals, so nothing tells the page cache: only an answer
+    # that was not kept can show the change.
+    Article.objects.filter(pk=other.pk).update(slug="bestaat-niet")
+    SlugRedirect.objects.filter(old_slug="oude-slug").update(article=other)
+
+    missing = client.get("/artikel/bestaat-niet/")
+    moved = client.get("/artikel/oude-slug/")
+
+    assert first_missing.status_code == 404
+    assert "Cache-Control" not in first_missing
+    assert first_moved.status_code == 301
+    assert first_moved["Location"] == article.get_absolute_url()
+    assert "public" not in first_moved.get("Cache-Control", "")
+    assert missing.status_code == 200 and "Een ander stuk" in missing.text
+    assert moved.status_code == 301
+    assert moved["Location"] == "/artikel/bestaat-niet/"
+    assert state(missing) != "hit" and state(moved) != "hit"
 
 
 def test_preview_links_and_the_admin_are_never_kept(client, editor_client, article):
@@ -796,14 +811,7 @@ def test_the_ticker_endpoint_answers_304_before_sessions(
 
 
 def _run_shell(env, code):
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "--verbosity", "0", "--command", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(env, "shell", "--verbosity", "0", "--command", code)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -836,14 +844,7 @@ def test_a_change_in_another_process_reaches_this_one(client, settings, tmp_path
         "default": {**caches["default"], "KEY_PREFIX": "proef"},
     }
     if connection.vendor != "postgresql":
-        migrate = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        migrate = manage(env, "migrate", "--verbosity", "0", timeout=300)
         assert migrate.returncode == 0, migrate.stderr
     article = make_article(title="Voor de wijziging", slug="wijziging")
     warm(client, article.get_absolute_url())

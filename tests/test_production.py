@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from newsroom.logging import JSONFormatter, RequestContextFilter
 from tests.factories import make_user
+from tests.helpers import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +52,6 @@ def production_env(tmp_path, **overrides):
 
 def shell(env, code):
     return manage(env, "shell", "--verbosity", "0", "--command", code)
-
-
-def manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 # Settings from the environment

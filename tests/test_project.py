@@ -2,14 +2,13 @@
 
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from articles.views import FrontPageView
+from tests import helpers
 from tests.factories import make_article
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,14 +49,7 @@ def run_python(args, tmp_path, **env):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         **env,
     }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return helpers.run_python(*args, env=clean)
 
 
 def test_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):

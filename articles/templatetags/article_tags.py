@@ -1,4 +1,6 @@
-"""Tags for the public pages: Dutch human dates, absolute URLs and JSON-LD.
+"""Helpers of the public pages' Jinja2 templates (globals and filters that
+newsroom/jinja2.py installs): Dutch human dates, absolute URLs and JSON-LD. No
+Django template loads them.
 
 Dates say "vandaag 14:03", "gisteren 09:12" or "10 juli 2025". A page that shows
 "vandaag" must not be cached past midnight (local time, settings.TIME_ZONE).
@@ -9,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,8 +21,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import images
-
-register = template.Library()
 
 # What json_script escapes: no text in the data can close the script element.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -52,7 +51,6 @@ def _human_date(local, zone, with_time=False):
     return f"{day}, {clock}" if with_time else day
 
 
-@register.filter
 def human_date(value, with_time=False):
     """Return a Dutch, human date: "vandaag 14:03", "gisteren 09:12", "10 juli 2025".
 
@@ -64,7 +62,6 @@ def human_date(value, with_time=False):
     return _human_date(_local(value, zone), zone, with_time)
 
 
-@register.filter
 def isotime(value):
     """Return value in ISO 8601 to the second, local time: 2025-07-10T14:03:00+02:00.
 
@@ -75,7 +72,6 @@ def isotime(value):
     return _local(value, timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
-@register.simple_tag
 def human_time(value, with_time=False):
     """Return a <time> element with a machine-readable datetime and a human date."""
     if not value:
@@ -89,7 +85,6 @@ def human_time(value, with_time=False):
     )
 
 
-@register.simple_tag
 def headline_time(value):
     """Return a short <time> for a headline list: "14:03" today, else "10 jul"."""
     zone = timezone.get_current_timezone()
@@ -104,13 +99,11 @@ def headline_time(value):
     )
 
 
-@register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     """Return path as an absolute URL on the host the request came to."""
     return context["request"].build_absolute_uri(path)
 
 
-@register.simple_tag(takes_context=True)
 def absolute_static(context, path):
     """Return the absolute URL of a static file."""
     return context["request"].build_absolute_uri(static(path))
@@ -146,7 +139,6 @@ def _organization(request):
     }
 
 
-@register.simple_tag(takes_context=True)
 def front_page_json_ld(context):
     """Return JSON-LD for the front page: the WebSite with its search, and the
     Organization behind it."""
@@ -207,13 +199,11 @@ def share_image(request, article):
     )
 
 
-@register.simple_tag(takes_context=True)
 def article_share_image(context, article):
     """Return share_image() for a template: {% article_share_image a as image %}."""
     return share_image(context["request"], article)
 
 
-@register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """Return JSON-LD for an article page: the NewsArticle and its breadcrumbs."""
     request = context["request"]
@@ -277,7 +267,6 @@ def _breadcrumbs(crumbs):
     }
 
 
-@register.simple_tag(takes_context=True)
 def list_json_ld(context, name, author=None):
     """Return JSON-LD for a section, tag or author page: what the page is, and its
     breadcrumbs (Voorpagina → this page). Only the first page is the page itself."""
@@ -303,7 +292,6 @@ def list_json_ld(context, name, author=None):
     return json_ld({"@context": "https://schema.org", "@graph": [page, crumbs]})
 
 
-@register.simple_tag
 def article_card(article, *, level=3, large=False, compact=False, hide_section=False):
     """Return a teaser of article: image, kicker, headline, lead, section and date.
 

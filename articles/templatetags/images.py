@@ -1,21 +1,18 @@
-"""{% picture %}: a responsive <picture> from an image's stored renditions.
+"""picture(): a responsive <picture> from an image's stored renditions, a global
+of the public pages' Jinja2 templates (newsroom/jinja2.py).
 
-The tag only builds URLs and attributes from what is stored on the Image; it never
+It only builds URLs and attributes from what is stored on the Image; it never
 opens, decodes or resizes a file, so a page request never waits on image processing.
 An image without renditions shows nothing (``manage.py make_renditions`` fixes it).
 """
 
-from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-register = template.Library()
 
 # What the browser picks from srcset when it does not know better (old browsers).
 FALLBACK_WIDTH = 640
 
 
-@register.simple_tag
 def picture(
     image,
     crop="original",

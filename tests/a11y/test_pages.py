@@ -18,7 +18,14 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from tests.browser import WIDE
+from tests.browser import (
+    AXE_JS,
+    VNU_JAR,
+    WIDE,
+    missing_java,
+    missing_npm,
+    unavailable,
+)
 from tests.factories import (
     make_article,
     make_author,
@@ -31,8 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
-VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # WCAG 2.2 A and AA, and axe's best practices (landmarks, one h1, heading order).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -42,11 +47,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 def node_modules():
     """Install vnu-jar and axe-core from the lock file when they are missing."""
     if not (VNU_JAR.exists() and AXE_JS.exists()):
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed: cannot install vnu-jar and axe-core")
+        if reason := missing_npm():
+            unavailable(reason)
         result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            [shutil.which("npm"), "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
             cwd=HERE,
             capture_output=True,
             text=True,
@@ -118,9 +122,9 @@ def pages(live_server):
 
 
 def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
+    if reason := missing_java():
+        unavailable(reason)
     java = shutil.which("java")
-    if java is None:
-        pytest.skip("Java is not installed: the Nu HTML Checker needs it")
     client = Client()
     files = {}
     for name, path in pages.items():
@@ -130,9 +134,18 @@ def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
         file.write_bytes(response.content)
         files[str(file)] = name
 
+    # One page that is known to be invalid: the checker must find its error.
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+        "<title>Kapot</title></head><body><p><div>kapot</p></body></html>"
+    )
+    files[str(broken)] = "kapot"
+
     result = subprocess.run(
+        # --verbose: the checker names each file it checked on stdout.
         [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
-        + list(files),
+        + ["--verbose", *files],
         capture_output=True,
         text=True,
         timeout=300,
@@ -144,9 +157,11 @@ def test_pages_pass_the_nu_html_checker(node_modules, pages, tmp_path):
         for m in messages
         if m["type"] in {"error", "non-document-error"}
     ]
+    checked = {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
-    assert len(files) == len(pages)
-    assert errors == []
+    assert checked == set(files)
+    assert any(error.startswith("kapot: ") for error in errors)
+    assert [error for error in errors if not error.startswith("kapot: ")] == []
 
 
 def axe_violations(new_context, url, **context_options):

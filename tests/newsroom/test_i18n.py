@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils.translation import trans_real
 
+from newsroom.jinja2 import forget_translations
 from tests.factories import make_article, make_author, make_section, make_ticker_item
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,10 @@ def marked():
     missing = object()
     previous = getattr(trans_real._active, "value", missing)
     trans_real._active.value = MarkedTranslation(trans_real.translation("nl"))
+    # The pages remember what gettext gave for "nl": the marked texts replace them.
+    forget_translations()
     yield
+    forget_translations()
     if previous is missing:
         del trans_real._active.value
     else:

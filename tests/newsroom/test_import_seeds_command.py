@@ -4,8 +4,6 @@ import html
 import io
 import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +16,7 @@ from django.core.management.base import CommandError
 from articles.models import Article, Section
 from newsroom.models import SeedRecord
 from tests.factories import make_article, make_ticker_item, make_user
+from tests.helpers import manage
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db
@@ -602,16 +601,9 @@ def test_command_line_run_fails_without_a_traceback(tmp_path):
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
-    manage = [sys.executable, str(PROJECT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=PROJECT)
+    assert manage(env, "migrate", "-v0").returncode == 0
 
-    result = subprocess.run(
-        [*manage, "import_seeds", str(tmp_path), "--date", "2025-07-11"],
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-    )
+    result = manage(env, "import_seeds", tmp_path, "--date", "2025-07-11")
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -621,13 +613,7 @@ def test_command_line_run_fails_without_a_traceback(tmp_path):
     )
     assert "[1/2] 001_goed.txt (date 2025-07-11): created 2" in result.stdout
 
-    missing = subprocess.run(
-        [*manage, "import_seeds", str(tmp_path / "weg")],
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-    )
+    missing = manage(env, "import_seeds", tmp_path / "weg")
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
     assert "does not exist" in missing.stderr

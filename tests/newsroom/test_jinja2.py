@@ -4,6 +4,8 @@ the context processors', nothing printed for a missing value."""
 import pytest
 from django.template import engines
 from django.test import RequestFactory
+from django.utils.safestring import mark_safe
+from markupsafe import Markup
 
 from tests.factories import make_article
 
@@ -27,8 +29,20 @@ def test_text_is_escaped_as_django_escapes_it(client):
 
 
 def test_escaping_keeps_safe_html_and_escapes_the_rest():
-    assert render("{{ a }}|{{ b }}|{{ c }}", {"a": "<i>", "b": 5, "c": "x'y"}) == (
-        "&lt;i&gt;|5|x&#x27;y"
+    context = {
+        "a": "<i>",
+        "b": 5,
+        "c": "x'y",
+        # Safe values, with and without quotes: Django's and Jinja2's markup.
+        "d": mark_safe("<b>vet</b>"),
+        "e": mark_safe("<a title='t'>\"x\"</a>"),
+        "f": Markup('<i class="k">'),
+    }
+
+    rendered = render("{{ a }}|{{ b }}|{{ c }}|{{ d }}|{{ e }}|{{ f }}", context)
+
+    assert rendered == (
+        '&lt;i&gt;|5|x&#x27;y|<b>vet</b>|<a title=\'t\'>"x"</a>|<i class="k">'
     )
 
 

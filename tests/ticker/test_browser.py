@@ -196,42 +196,99 @@ def test_layout_on_a_phone_and_a_desktop(new_page, site, tmp_path):
         assert page.errors == []
 
 
+# Counts the page's polls of the ticker, at the page's (fake) clock.
+COUNT_POLLS = """
+window.tickerPolls = [];
+window.tickerSettled = 0;
+const pageFetch = window.fetch;
+window.fetch = function (url) {
+  const answer = pageFetch.apply(this, arguments);
+  if (String(url).includes(%r)) {
+    window.tickerPolls.push(Date.now());
+    answer.finally(() => { window.tickerSettled += 1; });
+  }
+  return answer;
+};
+"""
+
+
+STEP = 0.25
+
+
+def advance(page, seconds):
+    """Run the page's clock on by seconds, STEP at a time, letting each poll the
+    timers start finish (in real time) before the clock moves on. A poll's next
+    timer starts at the end of its step: up to STEP late."""
+    for _ in range(round(seconds / STEP)):
+        page.clock.run_for(int(STEP * 1000))
+        page.wait_for_function(
+            "window.tickerSettled === window.tickerPolls.length", polling=20
+        )
+
+
 def test_polling_revalidates_stops_while_hidden_and_backs_off_on_errors(new_page, site):
-    page = open_page(new_page, site + "/")
-    polls = []
-    page.on(
-        "requestfinished",
-        lambda request: (
-            polls.append((time.monotonic(), request.all_headers().get("if-none-match")))
-            if request.url.endswith(reverse("ticker:live"))
+    live = reverse("ticker:live")
+    # bypass_csp: the site's policy rightly refuses the test's evaluated checks.
+    page = new_page(width=WIDE, height=800, bypass_csp=True)
+    # The page's timers run on a clock the test moves: no wall-clock timing.
+    start = time.time()
+    page.clock.install(time=start)
+    page.clock.pause_at(start + 1)
+    page.add_init_script(COUNT_POLLS % live)
+    # What the server answered, as the network saw it: the page's own fetch() sees
+    # a 304 as the 200 it revalidated.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    urls, answers = {}, []
+    network.on(
+        "Network.requestWillBeSentExtraInfo",
+        lambda event: urls.setdefault(
+            event["requestId"], event["headers"].get("If-None-Match")
+        ),
+    )
+    network.on(
+        "Network.requestWillBeSent",
+        lambda event: (
+            answers.append(event["requestId"])
+            if event["request"]["url"].endswith(live)
             else None
         ),
     )
-    page.wait_for_timeout(POLL_SECONDS * 2.5 * 1000)
+    statuses = {}
+    network.on(
+        "Network.responseReceivedExtraInfo",
+        lambda event: statuses.setdefault(event["requestId"], event["statusCode"]),
+    )
+    page.goto(site + "/")
+
+    advance(page, POLL_SECONDS * 2.5)
     # Unchanged: the browser asks with the ETag it holds and gets a 304.
-    assert len(polls) >= 2
-    assert polls[-1][1] and polls[-1][1].startswith('"')
+    polls = [(statuses.get(request), urls.get(request)) for request in answers]
+    assert len(polls) == 2
+    assert polls[0] == (200, None)
+    status, etag = polls[1]
+    assert etag and etag.startswith('"')
+    assert status == 304
 
     page.evaluate(
         "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
         "document.dispatchEvent(new Event('visibilitychange'))"
     )
-    polls.clear()
-    page.wait_for_timeout(POLL_SECONDS * 2.5 * 1000)
-    assert polls == []  # a hidden tab does not poll
+    before = page.evaluate("window.tickerPolls.length")
+    advance(page, POLL_SECONDS * 5)
+    assert page.evaluate("window.tickerPolls.length") == before  # hidden: no polls
 
-    failures = []
-    page.route(
-        "**" + reverse("ticker:live"),
-        lambda route: (failures.append(time.monotonic()), route.fulfill(status=503)),
-    )
+    page.route("**" + live, lambda route: route.fulfill(status=503))
     page.evaluate(
         "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
         "document.dispatchEvent(new Event('visibilitychange'))"
     )
-    page.wait_for_timeout(POLL_SECONDS * 7.5 * 1000)
-    # Polls at about 0, +2*2 s and +2*4 s: the gaps double instead of staying 2 s.
-    gaps = [later - earlier for earlier, later in pairwise(failures)]
-    assert 2 <= len(failures) <= 4
-    assert gaps[0] >= POLL_SECONDS * 2 * 0.85
-    assert all(b > a * 1.5 for a, b in pairwise(gaps))
+    advance(page, POLL_SECONDS * 0.5)
+    failed_from = page.evaluate("window.tickerPolls.length") - 1
+    advance(page, POLL_SECONDS * 7.5)
+    failures = page.evaluate("window.tickerPolls")[failed_from:]
+    # Polls at 0, about +2*2 s and +2*4 s (each +-10 %): the gaps double.
+    gaps = [(later - earlier) / 1000 for earlier, later in pairwise(failures)]
+    assert len(failures) == 3
+    assert POLL_SECONDS * 2 * 0.9 <= gaps[0] <= POLL_SECONDS * 2 * 1.1 + STEP
+    assert POLL_SECONDS * 4 * 0.9 <= gaps[1] <= POLL_SECONDS * 4 * 1.1 + STEP

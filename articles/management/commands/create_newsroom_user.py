@@ -61,7 +61,9 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"Invalid e-mail address: {email!r}.") from None
-        if User._default_manager.filter(**{User.USERNAME_FIELD: username}).exists():
+        if User._meta.default_manager.filter(
+            **{User.USERNAME_FIELD: username}
+        ).exists():
             raise CommandError(f"A user named {username!r} already exists.")
         if options["author"] and Author.objects.filter(name=options["author"]).exists():
             raise CommandError(

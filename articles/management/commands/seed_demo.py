@@ -677,7 +677,7 @@ def reserve_ids(model, count):
                 [meta.db_table, meta.pk.column, count],
             )
             return [pk for (pk,) in cursor.fetchall()]
-        top = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+        top = model._meta.default_manager.aggregate(top=Max("pk"))["top"] or 0
         if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table]
@@ -696,7 +696,7 @@ def clashing_slugs(first, last):
     if first > last:
         return set()
     digits = rf"-[0-9]{{{len(str(first))},{len(str(last))}}}$"
-    slugs = Article._default_manager.filter(slug__regex=digits).values_list(
+    slugs = Article._meta.default_manager.filter(slug__regex=digits).values_list(
         "slug", flat=True
     )
     return {
@@ -752,9 +752,6 @@ class BulkWriter:
             self.streamed += len(rows)
         else:
             _insert(self.connection, self.model, fields, rows)
-        for obj in objs:
-            obj._state.adding = False
-            obj._state.db = self.connection.alias
         if self.streamed >= self.hold:
             self.flush()
 
@@ -894,7 +891,7 @@ def demo_user(*, create=False):
 
 def free_slug(model, slug):
     base, n = slug, 2
-    while model._default_manager.filter(slug=slug).exists():
+    while model._meta.default_manager.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -958,7 +955,7 @@ def delete_quietly(queryset):
         if not (relation.one_to_many or relation.one_to_one):
             continue
         field = relation.field
-        dependent = relation.related_model._base_manager.filter(
+        dependent = relation.related_model._meta.base_manager.filter(
             **{f"{field.name}__in": keys}
         )
         if relation.on_delete is models.CASCADE:
