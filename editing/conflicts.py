@@ -225,7 +225,7 @@ class ConflictCheckedForm(forms.ModelForm):
     def current_object(self):
         """Return the object as stored now, locked until the save's transaction ends
         (a save that starts now cannot slip in between this check and our write)."""
-        manager = type(self.instance)._default_manager
+        manager = self.instance._meta.default_manager
         return manager.select_for_update().filter(pk=self.instance.pk).first()
 
     def conflict_message(self, who, when, opened):
