@@ -11,7 +11,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from js_asset import Media
 
 from . import views
@@ -88,6 +88,14 @@ class PublicReadOnlyMiddleware:
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and not _is_admin(request):
+            if request.path_info.startswith("/api/"):
+                # API clients read errors as JSON (api/errors.py).
+                response = JsonResponse(
+                    {"detail": f"Methode {request.method} is niet toegestaan."},
+                    status=405,
+                )
+                response.headers["Allow"] = ", ".join(SAFE_METHODS)
+                return response
             return HttpResponseNotAllowed(SAFE_METHODS)
         return self.get_response(request)
 
