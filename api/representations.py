@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.html import sanitize_html
 from articles.images import renditions_of
-from articles.models import ArticleAuthor
+from articles.models import ArticleAuthor, ArticleCredits, reverse_slug
 
 ARTICLE_FIELDS = (
     "id",
@@ -50,6 +50,9 @@ class Builder:
     def __init__(self, request):
         self.request = request
         self.origin = request.build_absolute_uri("/")[:-1]
+        # "/api/v1/articles/0/" without its "0/": one reverse() per request.
+        self.api_article_prefix = reverse("api:article-detail", kwargs={"pk": 0})[:-2]
+        self.role_labels = {role: str(label) for role, label in ROLES.items()}
 
     def absolute(self, path):
         if path.startswith(("http://", "https://")):
@@ -74,7 +77,7 @@ class Builder:
             "id": pk,
             "name": name,
             "slug": slug,
-            "url": self.absolute(reverse("articles:tag", kwargs={"slug": slug})),
+            "url": self.absolute(reverse_slug("articles:tag", slug)),
         }
 
     def author(self, pk, name, slug):
@@ -82,7 +85,7 @@ class Builder:
             "id": pk,
             "name": name,
             "slug": slug,
-            "url": self.absolute(reverse("articles:author", kwargs={"slug": slug})),
+            "url": self.absolute(reverse_slug("articles:author", slug)),
         }
 
     def image(self, article):
@@ -118,8 +121,8 @@ class Builder:
     def article_link(self, pk, slug):
         return {
             "id": pk,
-            "url": self.absolute(reverse("articles:detail", kwargs={"slug": slug})),
-            "api_url": self.absolute(reverse("api:article-detail", kwargs={"pk": pk})),
+            "url": self.absolute(reverse_slug("articles:detail", slug)),
+            "api_url": f"{self.origin}{self.api_article_prefix}{pk}/",
         }
 
     def article(self, article, fields, related=None):
@@ -145,19 +148,15 @@ class Builder:
             elif name == "section":
                 values[name] = self.section(article.section)
             elif name == "tags":
-                values[name] = [
-                    self.tag(tag.pk, tag.name, tag.slug) for tag in article.tag_list
-                ]
+                values[name] = [self.tag(*tag) for tag in credits(article)[1]]
             elif name == "bylines":
                 values[name] = [
                     {
-                        "author": self.author(
-                            byline.author.pk, byline.author.name, byline.author.slug
-                        ),
-                        "role": byline.role or None,
-                        "role_label": str(ROLES.get(byline.role, byline.role)) or None,
+                        "author": self.author(pk, author_name, slug),
+                        "role": role or None,
+                        "role_label": self.role_labels.get(role, role) or None,
                     }
-                    for byline in article.byline
+                    for pk, author_name, slug, role in credits(article)[0]
                 ]
             elif name == "published_at":
                 values[name] = iso(article.published_at)
@@ -168,6 +167,25 @@ class Builder:
             elif name == "related":
                 values[name] = related or []
         return values
+
+
+def credits(article):
+    """Return article's bylines ([author id, name, slug, role]) and tags ([id, name,
+    slug]) as articles/credits.py stores them: from the row with_credits() joined,
+    else read from the tables (Article.byline and tag_list)."""
+    try:
+        stored = article.credits
+    except ArticleCredits.DoesNotExist:
+        stored = None
+    if stored is not None:
+        return stored.bylines, stored.tags
+    return (
+        [
+            [byline.author.pk, byline.author.name, byline.author.slug, byline.role]
+            for byline in article.byline
+        ],
+        [[tag.pk, tag.name, tag.slug] for tag in article.tag_list],
+    )
 
 
 def modified(articles):

@@ -1,12 +1,13 @@
 """The article endpoints: the public rule, fields, filters and cursor pages."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest.mock import ANY
 
 import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
+from api.params import decode_cursor, encode_cursor
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section
 
@@ -242,3 +243,19 @@ def test_detail_query_count(client, django_assert_num_queries):
     Article.objects.filter(pk=article.pk).update(related_ids=[other.pk])
     with django_assert_num_queries(2):
         assert client.get(detail(article.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 12, 7, 14, 0, 0, 123456, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_cursors_round_trip_any_time(moment):
+    for pk in (1, 2**63 - 1):
+        cursor = encode_cursor(moment, pk)
+        assert cursor.isdigit()
+        assert decode_cursor(cursor) == (moment, pk)
