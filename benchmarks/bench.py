@@ -610,8 +610,8 @@ def main(argv=None):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
     if args.against is not None:
-        if args.scenarios != ["pages"]:
-            parser.error("--against compares the pages scenario only")
+        if args.scenarios not in (["pages"], ["api"]):
+            parser.error("--against compares one scenario: pages or api")
         if not 1 <= args.against <= 1_000_000 or args.rounds < 1:
             parser.error("--against is 1 to 1,000,000 articles, --rounds at least 1")
         return compare(args)
@@ -705,7 +705,8 @@ def compare(args):
             prepare_pages(bench, argparse.Namespace(**{**vars(args), "articles": size}))
             bench.manage("collectstatic", "--noinput")
             bench.start("cold")
-        targets = [page_targets(bench, args) for bench in benches]
+        make_targets = SCENARIOS[args.scenarios[0]]["targets"]
+        targets = [make_targets(bench, args) for bench in benches]
         duration = max(1, args.duration // 2)
         turn = argparse.Namespace(**{**vars(args), "duration": duration})
         print(
