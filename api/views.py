@@ -212,11 +212,6 @@ class ArticleListView(PublicAPIView):
             articles = bounded_first(articles, published_at__lt=published_before)
         if published_after is not None:
             articles = articles.filter(published_at__gt=published_after)
-        if updated_after is not None:
-            articles = articles.filter(
-                Q(published_at__gt=updated_after)
-                | Q(public_updated_at__gt=updated_after)
-            )
         if section is not None:
             articles = articles.filter(section__slug=section)
         if tag is not None:
@@ -229,9 +224,27 @@ class ArticleListView(PublicAPIView):
             if ids is None:  # a queryset: no query words, or no full-text index
                 ids = found.values("pk")
             articles = articles.filter(pk__in=ids)
-        # The options last: bounded_first() builds a new queryset.
-        articles = with_fields(articles, fields).order_by("-published_at", "-pk")
-        page = list(articles[: limit + 1])
+        parts = [articles]
+        if updated_after is not None:
+            # Two index ranges rather than one OR: published since (the public
+            # index) and updated since (the partial index of public_updated_at).
+            # With the OR, SQLite walks the whole archive looking for old articles
+            # updated lately.
+            updated = Article.objects.filter(
+                status=Article.Status.PUBLISHED, public_updated_at__gt=updated_after
+            )
+            parts = [
+                articles.filter(published_at__gt=updated_after),
+                articles.filter(pk__in=updated.values("pk")),
+            ]
+        page = {}
+        for part in parts:
+            # The options last: bounded_first() builds a new queryset.
+            part = with_fields(part, fields).order_by("-published_at", "-pk")
+            page.update((article.pk, article) for article in part[: limit + 1])
+        page = sorted(
+            page.values(), key=lambda a: (a.published_at, a.pk), reverse=True
+        )[: limit + 1]
         more = len(page) > limit
         page = page[:limit]
 

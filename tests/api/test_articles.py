@@ -259,3 +259,60 @@ def test_cursors_round_trip_any_time(moment):
         cursor = encode_cursor(moment, pk)
         assert cursor.isdigit()
         assert decode_cursor(cursor) == (moment, pk)
+
+
+def test_filters_and_search_never_reach_hidden_articles(client, not_public):
+    section = make_section()
+    for article in not_public.values():
+        article.section = section
+        article.save()
+        article.tags.set(["verborgen"])
+    make_article(title="Zichtbaar", section=section)
+    for query in (
+        {"section": section.slug},
+        {"tag": "verborgen"},
+        {"q": "concept"},
+        {"q": "embargo"},
+        {"q": "ingetrokken"},
+        {"updated_after": "2000-01-01T00:00:00Z"},
+        {"published_after": "2000-01-01T00:00:00Z", "limit": "100"},
+    ):
+        found = ids(client.get(LIST, query))
+        assert not set(found) & {a.pk for a in not_public.values()}, query
+
+
+def test_related_leaves_out_killed_and_scheduled_articles(client, not_public):
+    shown = make_article()
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(
+        related_ids=[*(a.pk for a in not_public.values()), shown.pk]
+    )
+    data = client.get(detail(article.pk)).json()
+    assert [item["id"] for item in data["related"]] == [shown.pk]
+
+
+def test_updated_after_pages_through_new_and_updated_articles(
+    client, django_assert_num_queries
+):
+    now = timezone.now()
+    since = now - timedelta(hours=2)
+    new = [make_article(published_at=now - timedelta(minutes=n)) for n in (1, 3, 5)]
+    updated = [
+        make_article(
+            published_at=now - timedelta(days=n),
+            public_updated_at=now - timedelta(minutes=n),
+        )
+        for n in (2, 4)
+    ]
+    make_article(published_at=now - timedelta(days=3))  # neither
+    expected = [new[0].pk, new[1].pk, new[2].pk, updated[0].pk, updated[1].pk]
+    url, seen = (
+        f"{LIST}?limit=2&updated_after={since.isoformat().replace('+', '%2B')}",
+        [],
+    )
+    while url:
+        with django_assert_num_queries(2):
+            data = client.get(url).json()
+        seen += [item["id"] for item in data["results"]]
+        url = data["next"]
+    assert seen == expected

@@ -242,3 +242,12 @@ def test_odd_but_valid_parameters_answer(client, query):
 def test_an_article_id_past_any_column_is_404(client):
     assert client.get(f"/api/v1/articles/{2**64}/").status_code == 404
     assert not Article.objects.filter(pk=2**40).exists()
+
+
+def test_head_and_options(client):
+    make_article()
+    head = client.head(LIST)
+    assert head.status_code == 200 and head.content == b""
+    options = client.options(LIST)
+    assert options.status_code == 200
+    assert "GET" in options["Allow"] and "POST" not in options["Allow"]
