@@ -1,10 +1,15 @@
 """JSON errors for every API answer that is not a 200: a message in "detail", and
 for a bad query parameter the parameter's own message in "errors"."""
 
+import logging
+
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class BadParameters(exceptions.APIException):
@@ -24,7 +29,21 @@ class BadParameters(exceptions.APIException):
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # A bug or an outage (the database away): logged with its traceback, and
+        # answered as JSON like every other API error, not with the site's page.
+        request = context.get("request")
+        logger.error(
+            "API error: %s %s",
+            getattr(request, "method", "?"),
+            getattr(request, "path", "?"),
+            exc_info=exc,
+        )
+        response = Response(
+            {"detail": _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if isinstance(exc, BadParameters):
         response.data = {"detail": str(exc.detail), "errors": exc.errors}
     elif isinstance(response.data, dict) and "detail" in response.data:

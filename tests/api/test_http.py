@@ -251,3 +251,20 @@ def test_head_and_options(client):
     options = client.options(LIST)
     assert options.status_code == 200
     assert "GET" in options["Allow"] and "POST" not in options["Allow"]
+
+
+def test_an_unexpected_error_is_logged_and_answered_as_json(
+    client, monkeypatch, caplog
+):
+    make_article()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr("api.views.Builder.article", broken)
+    with caplog.at_level("ERROR", logger="api.errors"):
+        response = client.get(LIST)
+    assert response.status_code == 500
+    assert response.json()["detail"]
+    assert "kapot" not in response.content.decode()
+    assert any("kapot" in (r.exc_text or "") or r.exc_info for r in caplog.records)
