@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench.py ticker --duration 20 --connections 32
     .venv/bin/python benchmarks/bench.py pages --articles 100000
     .venv/bin/python benchmarks/bench.py pages --articles 100000 --db postgres
+    .venv/bin/python benchmarks/bench.py api --articles 100000
 
 One command: it makes a fresh database (a temporary SQLite file, or a PostgreSQL
 database whose name contains "bench", dropped and created again), migrates, fills it
@@ -97,6 +98,8 @@ class Bench:
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # wrk is one client: the API's rate limit would answer it 429.
+            "API_RATE_LIMIT": "1000000/s",
         }
         for name in ("CACHE_URL", "REDIS_URL"):
             self.env.pop(name, None)
@@ -425,7 +428,53 @@ def page_targets(bench, args):
     return targets
 
 
+API_URLS = """
+import json
+from api.params import encode_cursor
+from articles.models import Article
+
+published = Article.objects.published()
+newest = published.order_by("-published_at", "-pk").first()
+# The cursor of the archive's last page: after it, the 20 oldest articles.
+before_last = published.order_by("published_at", "pk")[20]
+print(json.dumps({
+    "article": newest.get_absolute_url(),
+    "detail": f"/api/v1/articles/{newest.pk}/",
+    "deep": "/api/v1/articles/?cursor="
+    + encode_cursor(before_last.published_at, before_last.pk),
+}))
+"""
+
+
+def api_targets(bench, args):
+    """The content API next to the pages it must not cost more than."""
+    urls = json.loads(bench.shell(API_URLS))
+    targets = [
+        Target("front page", "/"),
+        Target("article page", urls["article"]),
+        Target("API list of 20", "/api/v1/articles/"),
+        Target("API list, last page (deep cursor)", urls["deep"]),
+        Target("API detail", urls["detail"]),
+    ]
+    for target in targets:
+        name = re.sub(r"\W+", "-", target.name.split(",")[0]).strip("-")
+        path = bench.static_root / "bench" / f"api-{name}.json"
+        if not path.exists():
+            status, _, body = fetch(bench.base + target.path)
+            if status != 200:
+                raise BenchError(f"{target.name}: {target.path} answered {status}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+        target.ceiling = f"/static/bench/api-{name}.json"
+    return targets
+
+
 SCENARIOS = {
+    "api": {
+        "prepare": prepare_pages,
+        "targets": api_targets,
+        "phases": ("cold", "warm"),
+    },
     "ticker": {
         "prepare": prepare_ticker,
         "after_collectstatic": after_collectstatic_ticker,
@@ -571,8 +620,8 @@ def main(argv=None):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
     if args.against is not None:
-        if args.scenarios != ["pages"]:
-            parser.error("--against compares the pages scenario only")
+        if args.scenarios not in (["pages"], ["api"]):
+            parser.error("--against compares one scenario: pages or api")
         if not 1 <= args.against <= 1_000_000 or args.rounds < 1:
             parser.error("--against is 1 to 1,000,000 articles, --rounds at least 1")
         return compare(args)
@@ -686,7 +735,8 @@ def compare(args):
             prepare_pages(bench, argparse.Namespace(**{**vars(args), "articles": size}))
             bench.manage("collectstatic", "--noinput")
             bench.start("cold")
-        targets = [page_targets(bench, args) for bench in benches]
+        make_targets = SCENARIOS[args.scenarios[0]]["targets"]
+        targets = [make_targets(bench, args) for bench in benches]
         duration = max(1, args.duration // 2)
         turn = argparse.Namespace(**{**vars(args), "duration": duration})
         print(

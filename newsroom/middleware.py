@@ -16,7 +16,7 @@ from django.contrib.auth.middleware import (
 )
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils.functional import SimpleLazyObject
 from js_asset import Media
 
@@ -109,6 +109,14 @@ class PublicReadOnlyMiddleware:
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and not _is_admin(request):
+            if request.path_info.startswith("/api/"):
+                # API clients read errors as JSON (api/errors.py).
+                response = JsonResponse(
+                    {"detail": f"Methode {request.method} is niet toegestaan."},
+                    status=405,
+                )
+                response.headers["Allow"] = ", ".join(SAFE_METHODS)
+                return response
             return HttpResponseNotAllowed(SAFE_METHODS)
         return self.get_response(request)
 

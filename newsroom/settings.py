@@ -132,6 +132,10 @@ INSTALLED_APPS = [
     "articles",
     "ticker",
     "editing",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +145,8 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Before anything that validates the Host header: probes come by IP address.
     "newsroom.middleware.HealthCheckMiddleware",
+    # Outside the page cache: CORS headers go on cached API answers and 304s too.
+    "corsheaders.middleware.CorsMiddleware",
     # Before sessions, CSRF and auth: a cached page costs a few cache reads, no more.
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.PublicReadOnlyMiddleware",
@@ -546,3 +552,41 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The read-only content API (api/, docs/api.md). Anonymous, JSON only, no sessions:
+# its answers are the same for everyone and the page cache keeps them like pages.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/min")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+if not 1 <= API_PAGE_SIZE <= API_MAX_PAGE_SIZE:
+    raise ImproperlyConfigured("API_PAGE_SIZE must be between 1 and API_MAX_PAGE_SIZE.")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured("API_RATE_LIMIT must look like 600/min (s, m, h, d).")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{NEWSROOM_SITE_NAME} content API",
+    "DESCRIPTION": (
+        "Read-only JSON API of the published articles, sections, tags, authors and "
+        "the ticker. Only what the public site shows; see docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# CORS: the origins (https://app.example.nl, comma-separated) whose pages may read
+# the API from a browser. Other clients (apps, servers) need no entry.
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "X-Request-ID"]
+CORS_PREFLIGHT_MAX_AGE = 86400

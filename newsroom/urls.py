@@ -44,6 +44,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemaps",
     ),
+    path("api/v1/", include("api.urls")),
     path("", include("ticker.urls")),
     path("", include("articles.urls")),
 ]
