@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser a11y-tools lighthouse bench clean
+.PHONY: run test lint format browser varnish a11y-tools lighthouse bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ browser:
 	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "Chromium is missing: the browser tests will be skipped"; fi; }
 
+# The edge-cache test (tests/test_varnish.py) runs Debian's Varnish 7 with its xkey
+# module; install them when missing and we may.
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd; } && \
+	  ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Varnish and varnish-modules for the edge-cache test"; \
+	    (apt-get install -y -qq --no-install-recommends varnish varnish-modules \
+	       >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq \
+	       --no-install-recommends varnish varnish-modules >/dev/null)); \
+	  else echo "Varnish is missing: the edge-cache test will be skipped"; fi; }
+
 # The page-quality tests (tests/a11y/) run the Nu HTML Checker and axe-core from npm.
 A11Y := tests/a11y
 a11y-tools:
@@ -37,7 +49,7 @@ a11y-tools:
 	    npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts; \
 	  else echo "npm is missing: the page-quality tests will be skipped"; fi; }
 
-test: $(VENV)/.installed browser a11y-tools
+test: $(VENV)/.installed browser varnish a11y-tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

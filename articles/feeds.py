@@ -12,6 +12,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import pagetags
 from .models import Article, Author, Section
 from .templatetags.article_tags import share_image
 
@@ -84,13 +85,16 @@ class LatestArticlesFeed(Feed):
         # this one's host for absolute URLs: each request gets its own copy.
         feed = copy.copy(self)
         feed.request = request
+        pagetags.add_tags(request, "feed")
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_queryset(self, obj):
         return Article.objects.for_listing().with_credits()
 
     def items(self, obj=None):
-        return self.get_queryset(obj)[:FEED_ITEMS]
+        items = list(self.get_queryset(obj)[:FEED_ITEMS])
+        pagetags.tag_cards(self.request, items)
+        return items
 
     def item_title(self, item):
         return item.title

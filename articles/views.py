@@ -15,7 +15,7 @@ from taggit.models import Tag, TaggedItem
 
 from newsroom.compiled import CompiledQuery
 
-from . import related, search
+from . import pagetags, related, search
 from .html import sanitize_html
 from .models import (
     Article,
@@ -66,7 +66,13 @@ class ArticleListMixin:
             context["page_range"] = page.paginator.get_elided_page_range(
                 page.number, on_each_side=2, on_ends=1
             )
+        pagetags.tag_cards(self.request, context.get("object_list") or ())
+        pagetags.add_tags(self.request, *self.page_tags())
         return context
+
+    def page_tags(self):
+        """Return the tags of what the list is of (its cards are tagged apart)."""
+        return ()
 
 
 class IdList(Subquery):
@@ -143,6 +149,13 @@ class FrontPageView(generic.TemplateView):
             for section in sections_menu
             if section.pk in by_section
         ]
+        pagetags.tag_cards(self.request, cards)
+        pagetags.add_tags(
+            self.request,
+            "front",
+            "nav",
+            *(f"section-{section.pk}" for section in sections_menu),
+        )
         # The header's menu lists the same sections: no query of its own.
         context.update(
             lead=lead, latest=latest, sections=sections, nav_sections=sections_menu
@@ -244,9 +257,29 @@ class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndex
     allow_empty = True
     template_name = "articles/article_archive.html"
 
+    def page_tags(self):
+        return ("archive",)
+
+
+class ArchivePeriodTagsMixin:
+    """Tag a year, month or day list with its period (articles/pagetags.py)."""
+
+    def page_tags(self):
+        kwargs = self.kwargs
+        parts = [f"{kwargs['year']:04d}"]
+        if "month" in kwargs:
+            parts.append(f"{kwargs['month']:02d}")
+        if "day" in kwargs:
+            parts.append(f"{kwargs['day']:02d}")
+        return ("archive-" + "-".join(parts),)
+
 
 class ArticleYearArchiveView(
-    ArticleListMixin, DatedListMixin, PeriodListMixin, generic.YearArchiveView
+    ArchivePeriodTagsMixin,
+    ArticleListMixin,
+    DatedListMixin,
+    PeriodListMixin,
+    generic.YearArchiveView,
 ):
     date_field = "published_at"
     make_object_list = True
@@ -254,14 +287,16 @@ class ArticleYearArchiveView(
 
 
 class ArticleMonthArchiveView(
-    ArticleListMixin, DatedListMixin, generic.MonthArchiveView
+    ArchivePeriodTagsMixin, ArticleListMixin, DatedListMixin, generic.MonthArchiveView
 ):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"
 
 
-class ArticleDayArchiveView(ArticleListMixin, DatedListMixin, generic.DayArchiveView):
+class ArticleDayArchiveView(
+    ArchivePeriodTagsMixin, ArticleListMixin, DatedListMixin, generic.DayArchiveView
+):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"
@@ -319,6 +354,7 @@ class ArticleDetailView(generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
+        pagetags.tag_article_page(self.request, article)
         context["related"] = self.get_related(article)
         context["preview"] = not article.is_published()
         # Only a significant update or correction leaves a public note, and it also
@@ -341,6 +377,9 @@ class SearchView(ArticleListMixin, generic.ListView):
     """Search published articles: /zoeken/?q=..., best matches first."""
 
     template_name = "articles/search.html"
+    # Every query is a page of its own and would crowd out the pages everyone
+    # reads: the page cache keeps none (newsroom/pagecache.py).
+    page_cache_query = False
 
     def get(self, request, *args, **kwargs):
         self.query = search.clean_query(request.GET.get("q", ""))
@@ -389,6 +428,9 @@ class SectionDetailView(ArticleListMixin, generic.ListView):
         self.section = _by_slug_or_404(SECTION_BY_SLUG, self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
+    def page_tags(self):
+        return (f"section-{self.section.pk}",)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
@@ -418,6 +460,9 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
             )
         )
 
+    def page_tags(self):
+        return (f"tag-{self.tag.pk}",)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
@@ -429,6 +474,9 @@ class AuthorDetailView(ArticleListMixin, generic.ListView):
     def get_queryset(self):
         self.author = _by_slug_or_404(AUTHOR_BY_SLUG, self.kwargs["slug"])
         return super().get_queryset().filter(bylines__author=self.author)
+
+    def page_tags(self):
+        return (f"author-{self.author.pk}",)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -483,6 +531,7 @@ class PreviewLinkView(ArticleDetailView):
 def robots_txt(request):
     """Point crawlers to the sitemaps; keep them out of the admin, previews and
     search results."""
+    pagetags.add_tags(request, "robots")
     return render(
         request,
         "articles/robots.txt",

@@ -29,6 +29,7 @@ from django.utils.translation import gettext, ngettext, trans_real
 from markupsafe import Markup
 
 from articles.templatetags import article_tags, images
+from newsroom.cachetags import fragment
 from ticker.live import breaking_news
 
 
@@ -90,6 +91,7 @@ def environment(**options):
         human_time=article_tags.human_time,
         picture=images.picture,
         breaking_news=breaking_news,
+        page_fragment=fragment,
         absolute_url=_with_context(article_tags.absolute_url),
         absolute_static=_with_context(article_tags.absolute_static),
         article_share_image=_with_context(article_tags.article_share_image),
