@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -301,7 +302,10 @@ def ask_at_once(url, readers=2):
     responses = [None] * readers
 
     def ask(n):
-        responses[n] = Client().get(url)
+        try:
+            responses[n] = Client().get(url)
+        finally:
+            connection.close()  # each thread has a connection of its own
 
     threads = [threading.Thread(target=ask, args=(n,)) for n in range(readers)]
     for thread in threads:
