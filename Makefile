@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser a11y-tools lighthouse bench clean
+.PHONY: run test lint format browser varnish a11y-tools lighthouse bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,21 @@ endef
 browser:
 	$(call install-tool,chromium,chromium,the browser tests)
 
+# The edge-cache test (tests/test_varnish.py) runs Debian's Varnish 7 with its xkey
+# module; install them when missing and we may.
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd; } && \
+	  ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Varnish and varnish-modules for the edge-cache test"; \
+	    (apt-get install -y -qq --no-install-recommends varnish varnish-modules \
+	       >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq \
+	       --no-install-recommends varnish varnish-modules >/dev/null)); \
+	  elif [ "$(CI)" = true ]; then \
+	    echo "CI=true, but Varnish is missing: install the Debian packages varnish varnish-modules (the edge-cache test)" >&2; \
+	    exit 1; \
+	  else echo "Varnish is missing: the edge-cache test will be skipped"; fi; }
+
 # The page-quality tests (tests/a11y/) run the Nu HTML Checker (Java) and axe-core,
 # both from npm.
 A11Y := tests/a11y
@@ -49,7 +64,7 @@ a11y-tools:
 	@test -d $(A11Y)/node_modules || ! command -v npm >/dev/null 2>&1 || \
 	  npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts
 
-test: $(VENV)/.installed browser a11y-tools
+test: $(VENV)/.installed browser varnish a11y-tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

@@ -11,14 +11,18 @@ class ArticlesConfig(AppConfig):
         import reversion
         from taggit.models import TaggedItem
 
+        from newsroom import cachetags
+
         from . import (
             credits,
             fulltext,
+            pagetags,
             signals,  # noqa: F401  (page cache invalidation)
         )
         from .workflow import ensure_newsroom_groups
 
         credits.connect()
+        cachetags.register_clock(pagetags.next_change)
         # Articles follow their tag links into every revision (see models.py).
         if not reversion.is_registered(TaggedItem):
             reversion.register(TaggedItem)

@@ -16,6 +16,7 @@ from taggit.models import Tag
 from newsroom.feedgen import XmlSafeAtomFeed, XmlSafeRssFeed
 from newsroom.text import xml_safe
 
+from . import pagetags
 from .models import Article, Author, Section
 from .templatetags.article_tags import share_image
 
@@ -88,13 +89,16 @@ class LatestArticlesFeed(Feed):
         # this one's host for absolute URLs: each request gets its own copy.
         feed = copy.copy(self)
         feed.request = request
+        pagetags.add_tags(request, "feed")
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_queryset(self, obj):
         return Article.objects.for_listing().with_credits()
 
     def items(self, obj=None):
-        return self.get_queryset(obj)[:FEED_ITEMS]
+        items = list(self.get_queryset(obj)[:FEED_ITEMS])
+        pagetags.tag_cards(self.request, items)
+        return items
 
     def item_title(self, item):
         return item.title

@@ -21,6 +21,8 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from taggit.models import Tag
 
+from newsroom.cachetags import tagged
+
 from .models import Article, Author, Section, public_q, reverse_slug
 
 # Google News takes the articles of the last two days, at most a thousand.
@@ -190,6 +192,7 @@ class NewsSitemap(Sitemap):
 
 
 @x_robots_tag
+@tagged("sitemap")
 def article_sitemap(request):
     """sitemap-articles.xml?p=N: what Django's sitemap view and template make of
     ArticleSitemap, written out in Python.

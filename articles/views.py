@@ -14,7 +14,7 @@ from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from . import related, rows, search
+from . import pagetags, related, rows, search
 from .html import sanitize_html
 from .models import (
     Article,
@@ -69,7 +69,13 @@ class ArticleListMixin:
             context["page_range"] = page.paginator.get_elided_page_range(
                 page.number, on_each_side=2, on_ends=1
             )
+        pagetags.tag_cards(self.request, context.get("object_list") or ())
+        pagetags.add_tags(self.request, *self.page_tags())
         return context
+
+    def page_tags(self):
+        """Return the tags of what the list is of (its cards are tagged apart)."""
+        return ()
 
 
 class IdList(Subquery):
@@ -140,6 +146,13 @@ class FrontPageView(generic.TemplateView):
             for section in sections_menu
             if section.pk in by_section
         ]
+        pagetags.tag_cards(self.request, cards)
+        pagetags.add_tags(
+            self.request,
+            "front",
+            "nav",
+            *(f"section-{section.pk}" for section in sections_menu),
+        )
         under_lead = []
         # Only with a list beside it worth the name: a young site keeps its list.
         if (
@@ -289,9 +302,29 @@ class ArticleArchiveView(ArticleListMixin, PeriodListMixin, generic.ArchiveIndex
     allow_empty = True
     template_name = "articles/article_archive.html"
 
+    def page_tags(self):
+        return ("archive",)
+
+
+class ArchivePeriodTagsMixin:
+    """Tag a year, month or day list with its period (articles/pagetags.py)."""
+
+    def page_tags(self):
+        kwargs = self.kwargs
+        parts = [f"{kwargs['year']:04d}"]
+        if "month" in kwargs:
+            parts.append(f"{kwargs['month']:02d}")
+        if "day" in kwargs:
+            parts.append(f"{kwargs['day']:02d}")
+        return ("archive-" + "-".join(parts),)
+
 
 class ArticleYearArchiveView(
-    ArticleListMixin, DatedListMixin, PeriodListMixin, generic.YearArchiveView
+    ArchivePeriodTagsMixin,
+    ArticleListMixin,
+    DatedListMixin,
+    PeriodListMixin,
+    generic.YearArchiveView,
 ):
     date_field = "published_at"
     make_object_list = True
@@ -299,14 +332,16 @@ class ArticleYearArchiveView(
 
 
 class ArticleMonthArchiveView(
-    ArticleListMixin, DatedListMixin, generic.MonthArchiveView
+    ArchivePeriodTagsMixin, ArticleListMixin, DatedListMixin, generic.MonthArchiveView
 ):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"
 
 
-class ArticleDayArchiveView(ArticleListMixin, DatedListMixin, generic.DayArchiveView):
+class ArticleDayArchiveView(
+    ArchivePeriodTagsMixin, ArticleListMixin, DatedListMixin, generic.DayArchiveView
+):
     date_field = "published_at"
     month_format = "%m"
     template_name = "articles/article_archive.html"
@@ -353,6 +388,7 @@ class ArticleDetailView(generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
+        pagetags.tag_article_page(self.request, article)
         context["related"] = self.get_related(article)
         context["preview"] = not article.is_published()
         # Only a significant update or correction leaves a public note, and it also
@@ -375,6 +411,9 @@ class SearchView(ArticleListMixin, generic.ListView):
     """Search published articles: /zoeken/?q=..., best matches first."""
 
     template_name = "articles/search.html"
+    # Every query is a page of its own and would crowd out the pages everyone
+    # reads: the page cache keeps none (newsroom/pagecache.py).
+    page_cache_query = False
 
     def get(self, request, *args, **kwargs):
         self.query = search.clean_query(request.GET.get("q", ""))
@@ -410,6 +449,9 @@ class SectionDetailView(ArticleListMixin, generic.ListView):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
+    def page_tags(self):
+        return (f"section-{self.section.pk}",)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
@@ -439,6 +481,9 @@ class TaggedArticleListView(ArticleListMixin, generic.ListView):
             )
         )
 
+    def page_tags(self):
+        return (f"tag-{self.tag.pk}",)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
         # A tag only drafts carry must not show that it exists: an embargoed topic
@@ -455,6 +500,9 @@ class AuthorDetailView(ArticleListMixin, generic.ListView):
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return super().get_queryset().filter(bylines__author=self.author)
+
+    def page_tags(self):
+        return (f"author-{self.author.pk}",)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -513,6 +561,7 @@ def robots_txt(request):
     Not the admin: its address (DJANGO_ADMIN_URL) is kept secret, and every page of
     it asks for a login anyway.
     """
+    pagetags.add_tags(request, "robots")
     return render(
         request,
         "articles/robots.txt",

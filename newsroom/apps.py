@@ -6,6 +6,13 @@ from taggit.apps import TaggitAppConfig
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
+    # This module also holds TaggitConfig: say which one "newsroom" means.
+    default = True
+
+    def ready(self):
+        from . import cachetags, purge
+
+        cachetags.register_listener(purge.enqueue)
 
 
 class TaggitConfig(TaggitAppConfig):

@@ -201,13 +201,13 @@ class Retrier:
         self.pending = {}
         self.thread = None
 
-    def add(self, alias, key, timeout):
+    def add(self, alias, key, timeout, make_value=None):
         with self.lock:
             if (alias, key) not in self.pending:
                 logger.warning(
                     "Cache invalidation %s queued until the cache is back", key
                 )
-            self.pending[alias, key] = timeout
+            self.pending[alias, key] = (timeout, make_value or new_token)
             if self.thread is None:
                 self.thread = threading.Thread(
                     target=self.run, name="cache-invalidation-retry", daemon=True
@@ -224,11 +224,11 @@ class Retrier:
         """Try every pending token once; return whether some are still pending."""
         with self.lock:
             pending = dict(self.pending)
-        for (alias, key), timeout in pending.items():
-            if not caches[alias].set_many({key: new_token()}, timeout):
+        for (alias, key), (timeout, make_value) in pending.items():
+            if not caches[alias].set_many({key: make_value()}, timeout):
                 logger.info("Cache invalidation %s delivered late", key)
                 with self.lock:
-                    if self.pending.get((alias, key)) == timeout:
+                    if self.pending.get((alias, key)) == (timeout, make_value):
                         del self.pending[alias, key]
         with self.lock:
             if self.pending:
@@ -262,7 +262,15 @@ def replace_token(key, timeout, alias="default"):
     write that did not happen; a later retry writes another fresh token, which
     invalidates just as well.
     """
-    if caches[alias].set_many({key: new_token()}, timeout):
-        retrier.add(alias, key, timeout)
-        return False
-    return True
+    return replace_values([key], timeout, new_token, alias=alias)
+
+
+def replace_values(keys, timeout, make_value, alias="default"):
+    """Store make_value() under every key, now or, for the keys the cache could not
+    take, later (a fresh make_value() at each retry). Return whether all were stored
+    now."""
+    value = make_value()
+    failed = caches[alias].set_many(dict.fromkeys(keys, value), timeout)
+    for key in failed:
+        retrier.add(alias, key, timeout, make_value)
+    return not failed

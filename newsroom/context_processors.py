@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
 from articles.models import Section
-from newsroom import pagecache
+from newsroom import cachetags
 
 # The site-wide links in the head, header and footer of every public page.
 SITE_URLS = {
@@ -27,7 +27,7 @@ def site(request):
         "site_tagline": settings.NEWSROOM_SITE_TAGLINE,
         "social_links": settings.NEWSROOM_SOCIAL_LINKS,
         "site_urls": site_urls(),
-        "nav_sections": NavSections(),
+        "nav_sections": NavSections(request),
     }
 
 
@@ -46,15 +46,19 @@ class NavSections:
     """The header's sections, read when a template iterates them (the front page
     passes its own), from the shared cache while the content is unchanged.
 
-    The entry is keyed by the page cache's content generation, which every saved or
-    deleted section (or any other content) replaces, in every process: a menu read
-    just before a change is stored under the old key, never read again. A cache each
-    process keeps to itself cannot be invalidated from another: then the query. With
-    the cache away (newsroom/cache.py) the key holds no generation, is never found,
-    and the menu is queried.
+    The page that shows them carries the "nav" tag, and the entry is keyed by that
+    tag's stamp, which every saved or deleted section replaces (after commit), in
+    every process: a menu read just before a change is stored under the old key,
+    never read again. A cache each process keeps to itself cannot be invalidated
+    from another: then the query. With the cache away (newsroom/cache.py) there is
+    no stamp and the menu is queried.
     """
 
     TIMEOUT = 24 * 60 * 60
+    TAG = "nav"
+
+    def __init__(self, request=None):
+        self.request = request
 
     def __iter__(self):
         return iter(self.sections)
@@ -69,12 +73,17 @@ class NavSections:
         return self._sections
 
     def _read(self):
+        if self.request is not None:
+            cachetags.add_tags(self.request, self.TAG)
         if not settings.CACHE_IS_SHARED:
             return self._query()
-        generation = pagecache.current_generation()
-        if generation is None:  # the cache is away
+        versions = [
+            cachetags.current_version(cachetags.tag_key(tag))
+            for tag in (self.TAG, cachetags.ALL)
+        ]
+        if None in versions:  # the cache is away
             return self._query()
-        key = f"nav-sections:{generation}"
+        key = "nav-sections:" + ":".join(versions)
         sections = cache.get(key)
         if sections is None:
             sections = self._query()

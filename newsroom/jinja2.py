@@ -30,6 +30,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 from articles.templatetags import article_tags, images
+from newsroom.cachetags import fragment
 from newsroom.text import xml_safe
 from ticker.live import breaking_news
 
@@ -92,6 +93,7 @@ def environment(**options):
         human_time=article_tags.human_time,
         picture=images.picture,
         breaking_news=breaking_news,
+        page_fragment=fragment,
         absolute_url=_with_context(article_tags.absolute_url),
         absolute_static=_with_context(article_tags.absolute_static),
         article_share_image=_with_context(article_tags.article_share_image),

@@ -1,23 +1,23 @@
 """Whole public pages for anonymous readers, from a cache every worker process shares.
 
 `PageCacheMiddleware` sits early in MIDDLEWARE, before sessions, CSRF and
-authentication, so a hit costs two cache reads and no database query. A stored page
-is an `Entry`: body, headers, ETag, Last-Modified, the content generation it was
-rendered in and the moment it stops being true. It is served only while both hold:
+authentication, so a hit costs a few cache reads and no database query. It knows no
+app: apps tell it what each page shows (tags), when their content changes and when
+time changes pages by itself, through newsroom/cachetags.py. A stored page is an
+`Entry`: body, headers, tags, the moment its rendering began and the moment it
+stops being true by time. It is served while all hold:
 
-- The content generation is still current: saving or deleting anything readers see
-  (articles, bylines, authors, sections, tags, images, ticker items) replaces it
-  through signals (articles/signals.py), and so does every change of the ticker,
-  which is on every page (ticker/live.py, bulk actions included). A generation is a
-  fresh random token rather than a counter: replacing it needs no atomic increment,
-  which the file cache lacks, and a value once replaced never comes back.
-- Time has not yet changed the page by itself: entries never outlive the next
-  scheduled article going live or expiring, the ticker's own next change, or
-  midnight ("vandaag" becomes "gisteren").
+- None of its tags changed since its rendering began (one get_many of their stamps).
+- No scheduled moment (an embargo lifting, an article expiring) passed since then,
+  and its own time has not run out (midnight: "vandaag" becomes "gisteren").
 
-Editors (a request with the session cookie) always get a fresh page, marked
-private, and never fill the cache. The ticker's live endpoint is answered here too,
-from the ticker's own cache entry, so its 304s skip the rest of the stack.
+A dropped page that many readers ask for at once is rendered by one worker, across
+processes (a short lock taken with cache.add()); the others get the previous copy
+for those few seconds, or wait for the new one when there is none.
+
+Fragments that change on their own (the ticker) are joined to the page when it is
+served, so they never make pages stale. Editors (a request with the session cookie)
+always get a fresh page, marked private, and never fill the cache.
 
 docs/caching.md describes the design; `invalidate()` is for bulk writes that send no
 signals (queryset.update(), bulk_create()).
@@ -26,13 +26,11 @@ signals (queryset.update(), bulk_create()).
 import hashlib
 import logging
 import math
-import secrets
 import threading
-import weakref
+import time
 from calendar import timegm
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cached_property
 from urllib.parse import parse_qsl, urlencode
 
@@ -40,36 +38,29 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.syndication.views import Feed
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models import Subquery
-from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.models import Article
-from ticker.live import GENERATION_KEY as TICKER_GENERATION_KEY
-from ticker.live import get_state, next_midnight
-from ticker.views import BREAKING_CACHE_SECONDS
-from ticker.views import breaking as ticker_breaking
-from ticker.views import live as ticker_live
-
-from .cache import replace_token
+from . import cachetags
+from .cachetags import invalidate  # noqa: F401  (the documented entry point)
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
-NEXT_CHANGE_KEY = "pagecache:next-change"
 ENTRY_PREFIX = "pagecache:page:"
 HISTORY_PREFIX = "pagecache:history:"
+LOCK_PREFIX = "pagecache:rendering:"
 
-# Every key expires, so a cache without an eviction policy cannot fill up for good.
-# Generations and the next scheduled change are read on every request: a day.
-GENERATION_SECONDS = 24 * 60 * 60
 # A page's last ETag and Last-Modified, kept across invalidations: once it is gone,
 # the page's next Last-Modified is simply "now", which is later than any given out.
 HISTORY_SECONDS = 24 * 60 * 60
+# How long one worker may take to render a dropped page while the others serve the
+# previous copy (or wait for the new one, when there is none); and how long a copy
+# is kept past its time for that purpose.
+LOCK_SECONDS = 10
+STALE_SECONDS = 30
+WAIT_STEP = 0.02
 # The query parameters of Django's views (ours carry a page_cache_parameters
 # attribute): the sitemap reads ?p=, the sitemap index nothing.
 VIEW_PARAMETERS = {sitemap_views.sitemap: ("p",), sitemap_views.index: ()}
@@ -79,17 +70,39 @@ TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid
 # Pages a worker process also keeps in its own memory (about 10-60 kB each).
 RECENT_PAGES = 100
 # Headers the middleware sets itself on every answer from the cache.
-OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "x-page-cache"})
+OWN_HEADERS = frozenset(
+    {
+        "cache-control",
+        "etag",
+        "last-modified",
+        "x-page-cache",
+        "content-length",
+        "surrogate-key",
+        "cache-tag",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Entry:
-    generation: str
+    versions: tuple  # ((tag, version), ...), ALL included
+    rendered_at: float
     content: bytes
     headers: tuple
     etag: str
     last_modified: int
     expires: float
+
+    @property
+    def tags(self):
+        return tuple(tag for tag, _version in self.versions if tag != cachetags.ALL)
+
+    def is_current(self, values, clock, now):
+        return (
+            now < self.expires
+            and self.rendered_at >= clock.passed
+            and cachetags.is_current(self.versions, values)
+        )
 
 
 def _cache():
@@ -102,116 +115,30 @@ def _page_cache():
     return caches["pages" if "pages" in settings.CACHES else "default"]
 
 
-def new_generation():
-    return secrets.token_hex(8)
+def read_state(tags, now):
+    """Return (stamps, clock) for a page with tags: one get_many, and the clock
+    asked again (a query) only when it is missing, outdated or its moment passed."""
+    keys = [cachetags.tag_key(tag) for tag in (*tags, cachetags.ALL)]
+    keys += [cachetags.CLOCK_KEY, cachetags.CLOCK_VERSION_KEY, cachetags.CHANGE_KEY]
+    values = _cache().get_many(keys)
+    clock = values.get(cachetags.CLOCK_KEY)
+    if not cachetags.clock_is_current(clock, values, now):
+        clock = cachetags.refresh_clock(clock, now, values)
+    return values, clock
 
 
-class _BumpAfterCommit:
-    def __call__(self):
-        bump()
-
-
-# Per thread and database alias: the bump waiting for the current transaction's
-# commit, held weakly. Django drops the callbacks of a transaction (or savepoint)
-# that rolls back, and with them the only strong reference.
-_after_commit = threading.local()
-
-
-def invalidate(using=None):
-    """Make every cached page stale, in every process: now, and again after commit.
-
-    Now, so that pages rendered during the transaction are not kept; after commit,
-    because a page rendered from a query that ran just before the commit would
-    otherwise be stored under the new generation and outlive the change.
-    """
-    bump()
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return
-    # One bump per transaction is enough, however many rows it writes.
-    pending = getattr(_after_commit, connection.alias, None)
-    if pending is not None and pending() is not None:
-        return
-    callback = _BumpAfterCommit()
-    setattr(_after_commit, connection.alias, weakref.ref(callback))
-    transaction.on_commit(callback, using=using)
-
-
-def bump():
-    """Replace the content generation now: every stored page is stale.
-
-    When the cache cannot take it (Redis away), the write commits all the same and
-    the bump is retried in the background until the cache is back
-    (newsroom/cache.py): pages kept from before the outage never outlive it.
-    """
-    replace_token(GENERATION_KEY, GENERATION_SECONDS)
-
-
-def current_generation(value=None):
-    """Return the content generation, starting one when it is missing.
-
-    A missing generation (evicted, or a cache cleared) gets a fresh token before it is
-    used: entries stored under "no generation" would otherwise come back to life the
-    next time it is missing.
-    """
-    if value is None:
-        cache = _cache()
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, new_generation(), timeout=GENERATION_SECONDS)
-            value = cache.get(GENERATION_KEY)
-    return value
-
-
-def next_change(now, generation):
-    """Return when a scheduled article next goes live or expires, or None.
-
-    One query per content generation: the answer is cached until that moment or until
-    the content changes, whichever comes first.
-    """
-    cache = _cache()
-    cached = cache.get(NEXT_CHANGE_KEY)
-    if cached is not None:
-        cached_generation, moment = cached
-        if cached_generation == generation and (moment is None or now < moment):
-            return moment
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
-    going_live = published.filter(published_at__gt=now).order_by("published_at")
-    expiring = published.filter(expires_at__gt=now).order_by("expires_at")
-    # Both in one query, each the first row of an index scan.
-    row = (
-        Article.objects.order_by()
-        .annotate(
-            going_live=Subquery(going_live.values("published_at")[:1]),
-            expiring=Subquery(expiring.values("expires_at")[:1]),
-        )
-        .values_list("going_live", "expiring")
-        .first()
-    )
-    candidates = [moment for moment in row or () if moment is not None]
-    moment = min(candidates, default=None)
-    timeout = GENERATION_SECONDS
-    if moment is not None:
-        timeout = min(timeout, math.ceil((moment - now).total_seconds()))
-    cache.set(NEXT_CHANGE_KEY, (generation, moment), timeout=timeout)
-    return moment
-
-
-def valid_until(now, generation):
-    """Return the moment a page rendered now stops being true by time alone."""
-    moments = [
-        now + timedelta(seconds=settings.PAGE_CACHE_SECONDS),
-        # Dates on pages say "vandaag" and "gisteren".
-        next_midnight(now),
-        # The ticker is on every page; its state knows its own next change.
-        get_state().valid_until,
-    ]
-    moment = next_change(now, generation)
-    if moment is not None:
-        moments.append(moment)
+def valid_until(request, now, clock):
+    """Return the moment (a timestamp) a page rendered at now stops being true by
+    time alone."""
+    moments = [now + settings.PAGE_CACHE_SECONDS]
+    if clock.next is not None:
+        moments.append(clock.next)
+    own = getattr(request, "cache_expires", None)
+    if own is not None:
+        moments.append(own.timestamp())
     if not settings.CACHE_IS_SHARED:
         # Another process cannot reach this one's cache to invalidate it.
-        moments.append(now + timedelta(seconds=settings.TICKER_POLL_SECONDS))
+        moments.append(now + settings.TICKER_POLL_SECONDS)
     return min(moments)
 
 
@@ -219,12 +146,15 @@ def view_parameters(view):
     """Return the query parameters a view reads (its pages differ by), or None
     when it does not say."""
     view_class = getattr(view, "view_class", None)
+    if getattr(view_class or view, "page_cache_query", True) is False:
+        return None  # every query string is a page of its own: none is kept
     for owner in (view, view_class):
         declared = getattr(owner, "page_cache_parameters", None)
         if declared is not None:
             return frozenset(declared)
-    if view in VIEW_PARAMETERS:
-        return frozenset(VIEW_PARAMETERS[view])
+    original = getattr(view, "__wrapped__", view)  # cachetags.tagged()
+    if original in VIEW_PARAMETERS:
+        return frozenset(VIEW_PARAMETERS[original])
     if view_class is not None:
         # Django's generic views read no query parameter but the page number.
         if getattr(view_class, "paginate_by", None):
@@ -274,6 +204,31 @@ def _http_timestamp(moment):
     return timegm(moment.utctimetuple())
 
 
+def join_fragments(content, etag, last_modified):
+    """Return content with the fragments put in, its ETag and Last-Modified, and the
+    longest a browser or CDN may keep it for the fragments (None: no limit)."""
+    found = cachetags.fragments_in(content)
+    if not found:
+        return content, etag, last_modified, None
+    versions = [etag]
+    max_age = None
+    for mark, fragment in found:
+        content = content.replace(mark, fragment.html.encode())
+        versions.append(fragment.etag)
+        last_modified = max(last_modified or 0, fragment.last_modified)
+        max_age = min(fragment.max_age, max_age or fragment.max_age)
+    etag = content_etag("".join(versions).encode())
+    return content, etag, last_modified, max_age
+
+
+def surrogate_headers(response, tags):
+    """Name the page's tags for the edge: Fastly and Varnish (xkey) read
+    Surrogate-Key, Cloudflare Cache-Tag. The edge strips both before readers."""
+    tags = (*tags, cachetags.ALL)
+    response.headers["Surrogate-Key"] = " ".join(tags)
+    response.headers["Cache-Tag"] = ",".join(tags)
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache; see the module docstring."""
 
@@ -283,24 +238,11 @@ class PageCacheMiddleware:
         self.lock = threading.Lock()
 
     @cached_property
-    def ticker_path(self):
-        return reverse("ticker:live")
-
-    @cached_property
-    def breaking_path(self):
-        return reverse("ticker:breaking")
-
-    @cached_property
-    def search_path(self):
-        return reverse("articles:search")
-
-    @cached_property
     def private_prefixes(self):
-        """Return the path prefixes that are never cached: admin, previews, files."""
-        preview = reverse("articles:preview", kwargs={"token": "x"})
+        """Return the path prefixes that are never cached: admin, files, probes.
+        (A view that must not be kept says so with its own Cache-Control.)"""
         prefixes = [
             f"/{settings.ADMIN_URL}",
-            preview[: preview.rindex("x")],
             settings.STATIC_URL,
             "/healthz",
             "/readyz",
@@ -320,19 +262,13 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         path = request.path_info
-        if path == self.ticker_path:
-            return self.ticker(request)
-        if path == self.breaking_path:
-            return self.ticker(request, breaking=True)
         if path.startswith(self.private_prefixes):
-            return self.get_response(request)
+            return self.joined(request, self.get_response(request))
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.fresh(request)
         if settings.PAGE_CACHE_SECONDS <= 0:
             return self.conditional(request, self.get_response(request))
-        query = None
-        if path != self.search_path:
-            query = self.cache_query(request)
+        query = self.cache_query(request)
         if query is None:
             return self.uncached(request)
         return self.cached(request, query)
@@ -351,34 +287,56 @@ class PageCacheMiddleware:
         return normalised_query(query_string, view_parameters(match.func))
 
     def cached(self, request, query):
+        started = time.time()
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
         key = f"{ENTRY_PREFIX}{self.release}:{digest}"
         try:
-            generation = current_generation()
-            entry = None if generation is None else self.lookup(key, generation)
+            entry = self.lookup(key)
+            values, clock = read_state(entry.tags if entry else (), started)
+            changes = values.get(cachetags.CHANGE_KEY) or cachetags.current_version(
+                cachetags.CHANGE_KEY
+            )
         except Exception:
             logger.exception("Page cache unavailable; serving %s uncached", url)
             return self.conditional(request, self.get_response(request))
-        if generation is None:
+        if changes is None:
             # A cache that keeps nothing (dummy://) cannot tell when a page changed.
             return self.conditional(request, self.get_response(request))
-        now = timezone.now()
-        if (
-            entry is not None
-            and entry.generation == generation
-            and now.timestamp() < entry.expires
-        ):
-            return self.replay(request, entry, now)
+        if entry is not None and entry.is_current(values, clock, started):
+            return self.replay(request, entry, started, "hit")
+        locked = self.take_lock(digest)
+        if not locked:
+            waited = self.while_rendered(key, digest, entry, started)
+            if waited is not None:
+                return self.replay(request, *waited)
+        try:
+            return self.render(request, key, digest, started, changes)
+        finally:
+            if locked:
+                self.release_lock(digest)
 
-        expires = valid_until(now, generation)
+    def render(self, request, key, digest, started, changes):
+        """Render the page and store it with the versions of its tags, unless
+        something changed while it was rendered (or the cache is away)."""
         response = self.get_response(request)
-        response.headers["X-Page-Cache"] = "miss"
         if request.method != "GET" or not self.storable(response, request):
-            return self.finish_uncached(request, response, expires)
+            response.headers["X-Page-Cache"] = "miss"
+            return self.finish_uncached(request, response)
+        tags = cachetags.page_tags(request)
+        try:
+            values, clock = read_state(tags, started)
+            versions = cachetags.versions_of(tags, values)
+        except Exception:
+            logger.exception("Page cache unavailable; not storing %s", request.path)
+            return self.conditional(request, response)
+        if versions is None or changes != values.get(cachetags.CHANGE_KEY):
+            response.headers["X-Page-Cache"] = "miss"
+            return self.finish_uncached(request, response, started)
         etag = content_etag(response.content)
         entry = Entry(
-            generation=generation,
+            versions=versions,
+            rendered_at=started,
             content=response.content,
             headers=tuple(
                 (name, value)
@@ -386,33 +344,69 @@ class PageCacheMiddleware:
                 if name.lower() not in OWN_HEADERS
             ),
             etag=etag,
-            last_modified=self.last_modified(digest, etag, now),
-            expires=expires.timestamp(),
+            last_modified=self.last_modified(digest, etag, started),
+            expires=valid_until(request, started, clock),
         )
-        timeout = math.floor(entry.expires - timezone.now().timestamp())
-        if timeout > 0:
+        timeout = math.floor(entry.expires - time.time()) + STALE_SECONDS
+        if timeout > STALE_SECONDS:
             try:
                 _page_cache().set(key, entry, timeout=timeout)
             except Exception:
-                logger.exception("Could not store %s in the page cache", url)
+                logger.exception("Could not store %s in the page cache", request.path)
             else:
                 self.remember(key, entry)
-        return self.validated(request, response, entry, now)
+        return self.replay(request, entry, started, "miss")
 
-    def lookup(self, key, generation):
-        """Return the entry stored under key for this generation, or None.
+    # One render per dropped page, across processes.
 
-        The pages read most often are also kept in this process: a copy is as good as
-        the shared one while its generation is current, and saves reading (and
-        unpickling) the whole page again.
+    def take_lock(self, digest):
+        """Return whether this worker renders the page (no other one is at it)."""
+        cache = _cache()
+        lock = f"{LOCK_PREFIX}{digest}"
+        if cache.add(lock, 1, timeout=LOCK_SECONDS):
+            return True
+        # add() also answers False when the cache is away: then render.
+        return cache.get(lock) is None
+
+    def release_lock(self, digest):
+        try:
+            _cache().delete(f"{LOCK_PREFIX}{digest}")
+        except Exception:
+            logger.exception("Page cache unavailable; rendering lock left to expire")
+
+    def while_rendered(self, key, digest, previous, started):
+        """Return (entry, now, state) to serve while another worker renders: the
+        previous copy when there is one, else the new one once it is stored (None
+        when it does not come in time: then this worker renders too)."""
+        if previous is not None and started < previous.expires + STALE_SECONDS:
+            return previous, started, "stale"
+        # No copy to serve: wait for the one being rendered (stored under the same
+        # key, newer than what was there), while the other worker is at it.
+        seen = previous.rendered_at if previous is not None else -math.inf
+        deadline = time.monotonic() + LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            entry = _page_cache().get(key)
+            if entry is not None and entry.rendered_at > seen:
+                return entry, time.time(), "hit"
+            if _cache().get(f"{LOCK_PREFIX}{digest}") is None:
+                return None
+        return None
+
+    def lookup(self, key):
+        """Return the entry stored under key, or None.
+
+        The pages read most often are also kept in this process: a copy is as good
+        as the shared one while it is current, and saves reading (and unpickling) the
+        whole page again; the shared one is read when the copy is not the newest.
         """
         entry = self.recent.get(key)
-        if entry is None or entry.generation != generation:
-            entry = _page_cache().get(key)
-            if entry is None or entry.generation != generation:
-                self.recent.pop(key, None)
-                return None
-        self.remember(key, entry)
+        if entry is not None:
+            self.recent.move_to_end(key)
+            return entry
+        entry = _page_cache().get(key)
+        if entry is not None:
+            self.remember(key, entry)
         return entry
 
     def remember(self, key, entry):
@@ -444,7 +438,7 @@ class PageCacheMiddleware:
         If-Modified-Since never matches a page it has not seen.
         """
         key = f"{HISTORY_PREFIX}{digest}"
-        stamp = _http_timestamp(now)
+        stamp = math.floor(now)
         try:
             previous = _page_cache().get(key)
             if previous is not None:
@@ -457,39 +451,41 @@ class PageCacheMiddleware:
             logger.exception("Page cache unavailable for Last-Modified")
         return stamp
 
-    def replay(self, request, entry, now):
+    def replay(self, request, entry, now, state):
+        """Answer from entry, with the fragments joined: 200, or 304 for a reader
+        whose copy is current."""
+        content, etag, last_modified, max_age = join_fragments(
+            entry.content, entry.etag, entry.last_modified
+        )
+        # A copy served while another worker renders its successor is not for
+        # keeping: browsers and the edge ask again.
+        remaining = entry.expires - now if state != "stale" else 0
+        if max_age is not None:
+            remaining = min(remaining, max_age)
         if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in (
             request.META
         ):
             response = get_conditional_response(
-                request, etag=entry.etag, last_modified=entry.last_modified
+                request, etag=etag, last_modified=last_modified
             )
             if response is not None and response.status_code == 304:
-                self.set_validators(response, entry, now)
-                response.headers["X-Page-Cache"] = "hit"
+                self.set_validators(response, etag, last_modified, remaining)
+                surrogate_headers(response, entry.tags)
+                response.headers["X-Page-Cache"] = state
                 return response
-        response = HttpResponse(entry.content)
+        response = HttpResponse(content)
         for name, value in entry.headers:
             response.headers[name] = value
-        self.set_validators(response, entry, now)
-        response.headers["X-Page-Cache"] = "hit"
+        response.headers["Content-Length"] = str(len(content))
+        self.set_validators(response, etag, last_modified, remaining)
+        surrogate_headers(response, entry.tags)
+        response.headers["X-Page-Cache"] = state
         return response
 
-    def validated(self, request, response, entry, now):
-        self.set_validators(response, entry, now)
-        return get_conditional_response(
-            request,
-            etag=entry.etag,
-            last_modified=entry.last_modified,
-            response=response,
-        )
-
-    def set_validators(self, response, entry, now):
-        response.headers["ETag"] = entry.etag
-        response.headers["Last-Modified"] = http_date(entry.last_modified)
-        response.headers["Cache-Control"] = self.public_cache_control(
-            entry.expires - now.timestamp()
-        )
+    def set_validators(self, response, etag, last_modified, remaining):
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        response.headers["Cache-Control"] = self.public_cache_control(remaining)
 
     @staticmethod
     def public_cache_control(remaining):
@@ -501,30 +497,54 @@ class PageCacheMiddleware:
     # Anonymous readers, pages that are not kept (search, unknown parameters).
 
     def uncached(self, request):
+        started = time.time()
         response = self.get_response(request)
         if not self.storable(response, request):
             return self.conditional(request, response)
+        return self.finish_uncached(request, response, started)
+
+    def finish_uncached(self, request, response, started=None):
+        if not self.storable(response, request):
+            return self.conditional(request, response)
+        started = started or time.time()
         try:
-            now = timezone.now()
-            generation = current_generation()
-            if generation is None:  # a cache that keeps nothing (dummy://)
-                return self.conditional(request, response)
-            expires = valid_until(now, generation)
+            _values, clock = read_state((), started)
         except Exception:
             logger.exception("Page cache unavailable; no Cache-Control for %s", request)
             return self.conditional(request, response)
-        return self.finish_uncached(request, response, expires)
-
-    def finish_uncached(self, request, response, expires):
-        if self.storable(response, request):
-            response.headers["Cache-Control"] = self.public_cache_control(
-                expires.timestamp() - timezone.now().timestamp()
-            )
+        remaining = valid_until(request, started, clock) - time.time()
+        response = self.joined(request, response)
+        max_age = getattr(response, "fragment_max_age", None)
+        if max_age is not None:
+            remaining = min(remaining, max_age)
+        response.headers["Cache-Control"] = self.public_cache_control(remaining)
+        surrogate_headers(response, cachetags.page_tags(request))
         return self.conditional(request, response)
 
-    @staticmethod
-    def conditional(request, response):
+    def joined(self, request, response):
+        """Put the fragments into a response that is not kept."""
+        if response.streaming or "html" not in response.get("Content-Type", ""):
+            return response
+        etag = response.get("ETag") or ""
+        last_modified = parse_http_date_safe(response.get("Last-Modified") or "")
+        content, new_etag, new_modified, max_age = join_fragments(
+            response.content, etag, last_modified
+        )
+        if content is response.content:
+            return response
+        response.content = content
+        response.fragment_max_age = max_age
+        if response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(content))
+        if etag:
+            response.headers["ETag"] = new_etag
+        if last_modified:
+            response.headers["Last-Modified"] = http_date(new_modified)
+        return response
+
+    def conditional(self, request, response):
         """Answer If-None-Match with 304 for a response the cache does not keep."""
+        response = self.joined(request, response)
         if (
             response.status_code != 200
             or response.streaming
@@ -549,66 +569,3 @@ class PageCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
         return self.conditional(request, response)
-
-    # The ticker's live endpoint.
-
-    def ticker(self, request, *, breaking=False):
-        """Answer the ticker's endpoints (the list, and the breaking-news banner that
-        open pages check every few seconds) from the ticker's cache, before sessions
-        & co.
-
-        The views read no cookie, session or user; this adds what the rest of the
-        stack would (host validation, X-Frame-Options, Content-Length). Open pages
-        poll them all the time and mostly get 304: that answer is made here directly.
-        """
-        request.get_host()
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        state = self.ticker_state() if if_none_match else None
-        etag = None
-        if state is not None:
-            etag = state.banner_etag if breaking else state.etag
-        if etag is not None and etag in {
-            tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
-        }:
-            # The headers the views give their own 304.
-            response = HttpResponseNotModified()
-            response.headers["ETag"] = etag
-            if breaking:
-                max_age = state.max_age(at_most=BREAKING_CACHE_SECONDS)
-            else:
-                max_age = state.max_age()
-                response.headers["Last-Modified"] = http_date(
-                    _http_timestamp(state.last_modified)
-                )
-            response.headers["Cache-Control"] = f"public, max-age={max_age}"
-            response.headers["X-Robots-Tag"] = "noindex"
-        else:
-            response = (ticker_breaking if breaking else ticker_live)(request)
-        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
-        if response.status_code == 200 and not response.streaming:
-            response.headers["Content-Length"] = str(len(response.content))
-        return response
-
-    def ticker_state(self):
-        """Return the ticker's state, kept in this process while it is current.
-
-        A state is the same in every process for as long as its generation is
-        current and its time has not run out, so this reads one small key (the
-        generation) instead of the whole state.
-        """
-        try:
-            generation = _cache().get(TICKER_GENERATION_KEY)
-        except Exception:
-            logger.exception("Cache unavailable for the ticker")
-            return None
-        state = self._ticker_state
-        if (
-            state is None
-            or generation is None
-            or state.generation != generation
-            or timezone.now() >= state.valid_until
-        ):
-            state = self._ticker_state = get_state()
-        return state
-
-    _ticker_state = None

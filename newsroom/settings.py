@@ -147,7 +147,9 @@ MIDDLEWARE = [
     "newsroom.middleware.HealthCheckMiddleware",
     # Outside the page cache: CORS headers go on cached API answers and 304s too.
     "corsheaders.middleware.CorsMiddleware",
-    # Before sessions, CSRF and auth: a cached page costs a few cache reads, no more.
+    # Before sessions, CSRF and auth: a ticker poll or a cached page costs a few
+    # cache reads, no more.
+    "ticker.middleware.TickerLiveMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.PublicReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -307,6 +309,14 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
 if min(PAGE_CACHE_SECONDS, PAGE_CACHE_MAX_AGE, PAGE_CACHE_STALE_SECONDS) < 0:
     raise ImproperlyConfigured("PAGE_CACHE_* settings cannot be negative.")
+
+# Edge caches purged by tag after every change readers see (newsroom/purge.py,
+# deploy/varnish/newsroom.vcl, docs/deploy.md): PURGE requests with a
+# Surrogate-Key header, from a background thread, never delaying a save.
+NEWSROOM_PURGE_URLS = env_list("NEWSROOM_PURGE_URLS")
+NEWSROOM_PURGE_TIMEOUT = env_seconds("NEWSROOM_PURGE_TIMEOUT", 2.0)
+NEWSROOM_PURGE_RETRIES = env_int("NEWSROOM_PURGE_RETRIES", 3)
+NEWSROOM_PURGE_TOKEN = env("NEWSROOM_PURGE_TOKEN")
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

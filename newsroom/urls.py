@@ -8,6 +8,11 @@ from django.urls import include, path, re_path
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import NewsSitemap, article_sitemap, sitemaps
 from newsroom import views
+from newsroom.cachetags import tagged
+
+# Every sitemap lists articles, sections, tags or authors: one tag for them all.
+sitemap_index = tagged("sitemap")(sitemap_views.index)
+sitemap = tagged("sitemap")(sitemap_views.sitemap)
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — redactie"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} redactie"
@@ -22,7 +27,7 @@ urlpatterns = [
     path("feed/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
     ),
@@ -31,7 +36,7 @@ urlpatterns = [
     path("sitemap-articles.xml", article_sitemap, name="sitemap_articles"),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {
             "sitemaps": {"news": NewsSitemap},
             "template_name": "articles/sitemap_news.xml",
@@ -40,7 +45,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": sitemaps},
         name="sitemaps",
     ),

@@ -65,7 +65,8 @@ def page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_test_settings):
+    # After the test settings: the cache cleared is the one the test uses.
     from django.core.cache import cache
 
     cache.clear()

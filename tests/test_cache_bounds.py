@@ -5,7 +5,7 @@ import pytest
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 
-from newsroom import pagecache
+from newsroom import cachetags, pagecache
 from tests.factories import make_article, make_section, make_ticker_item
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -124,9 +124,14 @@ def test_every_key_the_site_writes_expires(client, settings, editor_client=None)
     client.get("/readyz")
 
     written = RecordingCache.written
-    assert {pagecache.GENERATION_KEY, "ticker:generation", "ticker:state"} <= set(
-        written
-    )
+    assert {
+        cachetags.tag_key(cachetags.ALL),
+        cachetags.tag_key("front"),
+        cachetags.CHANGE_KEY,
+        cachetags.CLOCK_KEY,
+        "ticker:generation",
+        "ticker:state",
+    } <= set(written)
     assert any(key.startswith(pagecache.HISTORY_PREFIX) for key in written)
     assert any(key.startswith(pagecache.ENTRY_PREFIX) for key in written)
     forever = {key for key, timeout in written.items() if timeout is None}

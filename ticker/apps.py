@@ -7,4 +7,9 @@ class TickerConfig(AppConfig):
     verbose_name = _("Nieuwsticker")
 
     def ready(self):
+        from newsroom import cachetags
+
         from . import checks, signals  # noqa: F401
+        from .live import bar_fragment
+
+        cachetags.register_fragment("ticker", bar_fragment)

@@ -15,6 +15,12 @@ class TickerFeed(Feed):
     link = reverse_lazy("ticker:archive")
     language = "nl"
 
+    def __call__(self, request, *args, **kwargs):
+        from .views import tag_ticker_page
+
+        tag_ticker_page(request)
+        return super().__call__(request, *args, **kwargs)
+
     def title(self):
         return _("%(site_name)s: laatste nieuws") % {
             "site_name": settings.NEWSROOM_SITE_NAME

@@ -24,10 +24,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import cachetags
 from newsroom.cache import new_token, replace_token
 
 from .models import ARTICLE_TIME_FIELDS, TickerItem, reader_link
 
+# The tag of the pages that list ticker items (the archive, the feed); the ticker
+# bar on every other page is a fragment joined when the page is served.
+PAGES_TAG = "ticker"
 # Versioned: a state pickled by an older release (other fields) is never read back.
 STATE_KEY = "ticker:state:2"
 GENERATION_KEY = "ticker:generation"
@@ -213,14 +217,17 @@ def next_midnight(now):
     )
 
 
-def invalidate(using=None):
-    """Make every page and the endpoint rebuild the ticker, now and after commit.
+def invalidate(using=None, *, pages=True):
+    """Make every page's bar and the endpoint rebuild the ticker, now and after
+    commit; with pages, also drop the cached pages that list items.
 
     After commit too: a state built from a query that ran before the commit would
     otherwise be stored after the first bump and outlive the change.
     """
     _bump()
     transaction.on_commit(_bump, using=using)
+    if pages:
+        cachetags.changed([PAGES_TAG], using=using)
 
 
 def _bump():
@@ -228,7 +235,68 @@ def _bump():
     # two processes counting at once could bring back a value a stale state carries.
     # Retried in the background when the cache cannot take it now.
     replace_token(GENERATION_KEY, GENERATION_SECONDS)
-    # The ticker is on every page: cached pages go too, bulk actions included.
-    from newsroom import pagecache
 
-    pagecache.bump()
+
+# The state as this process last read it: as good as the shared one while the
+# generation is the same and its time has not run out.
+_current = None
+
+
+def current_state():
+    """Return the ticker's state reading one small key (the generation), or None
+    when the cache is away."""
+    global _current
+    try:
+        generation = cache.get(GENERATION_KEY)
+    except Exception:
+        return None
+    state = _current
+    if (
+        state is None
+        or generation is None
+        or state.generation != generation
+        or timezone.now() >= state.valid_until
+    ):
+        state = _current = get_state()
+    return state
+
+
+def cached_valid_until():
+    """Return when the ticker next changes by time, from the cache alone (no query:
+    within a poll interval when the state is not at hand)."""
+    now = timezone.now()
+    state = _current
+    if state is None or now >= state.valid_until:
+        state = cache.get(STATE_KEY)
+    if state is not None and now < state.valid_until:
+        return state.valid_until
+    return now + timedelta(seconds=settings.TICKER_POLL_SECONDS)
+
+
+# The bar (ticker/breaking_news.html: the breaking-news banner and the ticker)
+# rendered for a state's ETags and the settings.
+_bar = (None, "")
+
+
+def bar_fragment():
+    """Return the ticker bar, with the breaking-news banner above it, as a fragment
+    joined to every page when served: breaking news re-renders no page."""
+    global _bar
+    state = current_state() or get_state()
+    version = (
+        state.etag,
+        state.banner_etag,
+        settings.TICKER_POLL_SECONDS,
+        settings.TICKER_BREAKING_POLL_SECONDS,
+        settings.TICKER_BREAKING_CHECK_SECONDS,
+    )
+    rendered_for, html = _bar
+    if rendered_for != version:
+        html = render_to_string("ticker/breaking_news.html", using="jinja2")
+        _bar = (version, html)
+    return cachetags.Fragment(
+        html=html,
+        etag=state.etag,
+        last_modified=math.floor(state.last_modified.timestamp()),
+        max_age=state.max_age(),
+    )

@@ -8,7 +8,9 @@ from django.utils.http import http_date
 from django.views import generic
 from django.views.decorators.http import require_safe
 
-from .live import get_state
+from newsroom import cachetags
+
+from .live import PAGES_TAG, cached_valid_until, get_state
 from .models import TickerItem
 
 ARCHIVE_PAGE_SIZE = 50
@@ -67,6 +69,10 @@ class TickerArchiveView(generic.ListView):
     template_name = "ticker/tickeritem_list.html"
     paginate_by = ARCHIVE_PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        tag_ticker_page(request)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return TickerItem.objects.public().with_links()
 
@@ -80,3 +86,10 @@ class TickerArchiveView(generic.ListView):
         context["today"] = timezone.localdate()
         context["yesterday"] = context["today"] - timedelta(days=1)
         return context
+
+
+def tag_ticker_page(request):
+    """Say what a page listing ticker items shows and when time changes it (the
+    next scheduled item, expiry or midnight: the state knows)."""
+    cachetags.add_tags(request, PAGES_TAG)
+    cachetags.expires(request, cached_valid_until())
