@@ -180,8 +180,9 @@
         return response.text();
       })
       .then(function (html) {
-        var first = lastHtml === null;
-        if (receive(html) && !first) {
+        // Also on the first check: the items are compared with the page's own, and
+        // news saved since the page was served is news for its ticker too.
+        if (receive(html)) {
           document.dispatchEvent(new CustomEvent("ticker:changed"));
         }
         failures = 0;
