@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from newsroom.cachetags import tagged
+
 from . import errors, reference, views
 
 app_name = "api"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path("ticker/", views.TickerView.as_view(), name="ticker"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("reference/", reference.reference, name="reference"),
+    # Only a deploy changes it (the page cache starts afresh with each release).
+    path("reference/", tagged("api")(reference.reference), name="reference"),
     re_path(r"^.*$", errors.not_found),
 ]

@@ -4,7 +4,9 @@ Only what the public site shows, by the same rule (`Article.objects.published()`
 Views are DRF APIViews for throttling, errors and the OpenAPI description; answers
 are built in api/representations.py. Caching, ETags and 304s come from the page
 cache (newsroom/pagecache.py), which keeps API answers as it keeps pages: each view
-names the query parameters it reads in `page_cache_parameters`.
+names the query parameters it reads in `page_cache_parameters`, and tags its answer
+with what it shows (newsroom/cachetags.py, the tags of articles/pagetags.py), so
+that a change drops the answers that show it and no others.
 """
 
 from django.conf import settings
@@ -20,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from taggit.models import Tag, TaggedItem
 
-from articles import related, search
+from articles import pagetags, related, search
 from articles.models import (
     CARD_DEFERRED,
     Article,
@@ -29,7 +31,9 @@ from articles.models import (
     Section,
     bounded_first,
 )
+from newsroom import cachetags
 from ticker.models import TickerItem
+from ticker.views import tag_ticker_page
 
 from . import schema
 from .params import MAX_ID, Params, encode_cursor
@@ -58,6 +62,17 @@ class PublicAPIView(APIView):
 
     http_method_names = ["get", "head", "options"]
     page_cache_parameters = ()
+    # What every answer of the view shows besides its rows (articles/pagetags.py).
+    page_tags = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        # The page cache reads the tags from Django's request, which DRF wraps.
+        self.page_request = request
+        self.add_tags(*self.page_tags)
+        return super().dispatch(request, *args, **kwargs)
+
+    def add_tags(self, *tags):
+        cachetags.add_tags(self.page_request, *tags)
 
     def params(self, request):
         return Params(request, self.page_cache_parameters)
@@ -74,6 +89,9 @@ class PublicAPIView(APIView):
 
 class RootView(PublicAPIView):
     """Links to the API's endpoints."""
+
+    # Only a deploy changes it (the page cache starts afresh with each release).
+    page_tags = ("api",)
 
     @extend_schema(
         operation_id="root",
@@ -112,9 +130,10 @@ def with_fields(articles, fields):
     return articles.defer(*deferred)
 
 
-def related_links(builder, articles):
+def related_links(view, builder, articles):
     """Return {article id: related links} for articles: the stored related ids
-    that are public now, in one query for the whole page (articles/related.py)."""
+    that are public now, in one query for the whole page (articles/related.py).
+    Tags the answer with every candidate: one that becomes public appears."""
     wanted = {pk for article in articles for pk in (article.related_ids or ())}
     public = {}
     if wanted:
@@ -129,6 +148,10 @@ def related_links(builder, articles):
             found = [(card.pk, card.slug) for card in related.live(article)]
         else:
             found = [(pk, public[pk]) for pk in article.related_ids if pk in public]
+        view.add_tags(
+            *(f"article-{pk}" for pk in article.related_ids or ()),
+            *(f"article-{pk}" for pk, _slug in found),
+        )
         links[article.pk] = [
             builder.article_link(pk, slug)
             for pk, slug in found[: related.RELATED_SHOWN]
@@ -173,6 +196,9 @@ ARTICLE_LIST_SCHEMA = extend_schema(
 
 
 class ArticleListView(PublicAPIView):
+    # Every change of a public article drops "feed" (a new one enters some list);
+    # each card its own article's tag.
+    page_tags = ("feed",)
     page_cache_parameters = (
         "section",
         "tag",
@@ -247,9 +273,10 @@ class ArticleListView(PublicAPIView):
         )[: limit + 1]
         more = len(page) > limit
         page = page[:limit]
+        pagetags.tag_cards(self.page_request, page)
 
         builder = Builder(request)
-        links = related_links(builder, page) if "related" in fields else {}
+        links = related_links(self, builder, page) if "related" in fields else {}
         results = [
             builder.article(article, fields, links.get(article.pk)) for article in page
         ]
@@ -307,12 +334,17 @@ class ArticleDetailView(PublicAPIView):
         # on the article page (is_published() mirrors published()).
         if article is None or not article.is_published():
             raise NotFound(_("Dit artikel bestaat niet of is niet openbaar."))
+        # What the article page shows: the article, its section, authors and tags.
+        pagetags.tag_article_page(self.page_request, article)
         builder = Builder(request)
-        links = related_links(builder, [article]) if "related" in fields else {}
+        links = related_links(self, builder, [article]) if "related" in fields else {}
         return Response(builder.article(article, fields, links.get(article.pk)))
 
 
 class SectionListView(PublicAPIView):
+    # Every section change drops "nav", the header's menu of sections.
+    page_tags = ("nav",)
+
     @extend_schema(
         operation_id="sections_list",
         summary="The sections, in menu order",
@@ -328,6 +360,9 @@ class SectionListView(PublicAPIView):
 
 class TagListView(PublicAPIView):
     page_cache_parameters = ("cursor",)
+    # A tag enters or leaves the list with a public article ("feed"); a row changes
+    # with its tag.
+    page_tags = ("feed",)
 
     @extend_schema(
         operation_id="tags_list",
@@ -356,6 +391,7 @@ class TagListView(PublicAPIView):
         if len(page) > TAGS_PAGE_SIZE:
             page = page[:TAGS_PAGE_SIZE]
             next_url = self.next_link(request, cursor=page[-1][0])
+        self.add_tags(*(f"tag-{row[0]}" for row in page))
         return Response(
             {"results": [builder.tag(*row) for row in page], "next": next_url}
         )
@@ -363,6 +399,8 @@ class TagListView(PublicAPIView):
 
 class AuthorListView(PublicAPIView):
     page_cache_parameters = ("cursor",)
+    # As the tags: "feed" for who enters or leaves, each row its author's tag.
+    page_tags = ("feed",)
 
     @extend_schema(
         operation_id="authors_list",
@@ -392,6 +430,7 @@ class AuthorListView(PublicAPIView):
         if len(page) > TAGS_PAGE_SIZE:
             page = page[:TAGS_PAGE_SIZE]
             next_url = self.next_link(request, cursor=page[-1][0])
+        self.add_tags(*(f"author-{row[0]}" for row in page))
         results = [
             {**builder.author(pk, name, slug), "bio": bio}
             for pk, name, slug, bio in page
@@ -407,6 +446,8 @@ class TickerView(PublicAPIView):
     )
     def get(self, request):
         self.params(request).check()
+        # As the ticker's archive: the ticker's tag, and its next change by time.
+        tag_ticker_page(self.page_request)
         items = TickerItem.objects.live().with_links()[: settings.TICKER_ITEMS]
         builder = Builder(request)
         results = []
