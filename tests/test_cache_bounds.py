@@ -7,6 +7,7 @@ from django.core.cache.backends.locmem import LocMemCache
 
 from newsroom import cachetags, pagecache
 from tests.factories import make_article, make_section, make_ticker_item
+from ticker.live import STATE_KEY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -130,7 +131,7 @@ def test_every_key_the_site_writes_expires(client, settings, editor_client=None)
         cachetags.CHANGE_KEY,
         cachetags.CLOCK_KEY,
         "ticker:generation",
-        "ticker:state",
+        STATE_KEY,
     } <= set(written)
     assert any(key.startswith(pagecache.HISTORY_PREFIX) for key in written)
     assert any(key.startswith(pagecache.ENTRY_PREFIX) for key in written)
