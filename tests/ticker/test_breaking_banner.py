@@ -111,3 +111,22 @@ def test_the_page_cache_answers_the_check_too(client, clock, page_cache):
     item.is_breaking = False
     item.save()
     assert banner_items(client.get("/").content.decode()) == []
+
+
+def test_breaking_news_reaches_cached_pages_without_re_rendering_them(
+    client, clock, page_cache, django_assert_num_queries
+):
+    make_article(title="Een gewoon stuk")
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    item = make_ticker_item(headline="Breaking: grens dicht", is_breaking=True)
+    client.get(BREAKING)  # the ticker's state, built once
+    # The banner is part of the ticker fragment, joined when the page is served:
+    # the page itself stays cached and costs no query.
+    with django_assert_num_queries(0):
+        page = client.get("/")
+    assert page["X-Page-Cache"] == "hit"
+    assert banner_items(page.content.decode()) == [
+        (str(item.pk), "Breaking: grens dicht")
+    ]
