@@ -276,7 +276,9 @@ def test_redis_stopped_costs_no_page_and_no_save_and_comes_back_fresh(site, redi
         assert site.get(path)[0] == 200, path
     site.save_title("Voor de storing")
     assert "Voor de storing" in site.get("/")[2]
-    assert site.get("/")[1]["X-Page-Cache"] == "hit"
+    # Kept once a render ran with no change under way (a loaded machine can still
+    # be finishing the save's after-commit work during the first one).
+    assert eventually(lambda: site.get("/")[1]["X-Page-Cache"] == "hit")
 
     redis.stop()
 
