@@ -203,7 +203,8 @@ window.tickerSettled = 0;
 const pageFetch = window.fetch;
 window.fetch = function (url) {
   const answer = pageFetch.apply(this, arguments);
-  if (String(url).includes(%r)) {
+  // The ticker's own endpoint only, not /ticker/breaking/ beside it.
+  if (new URL(String(url), location.href).pathname === %r) {
     window.tickerPolls.push(Date.now());
     answer.finally(() => { window.tickerSettled += 1; });
   }
