@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "ticker",
+    "liveblog",
 ]
 
 MIDDLEWARE = [
@@ -403,6 +404,8 @@ NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_MEGAPIXELS", 40) * 1_000
 TICKER_ITEMS = env_int("TICKER_ITEMS", 10)
 TICKER_POLL_SECONDS = env_int("TICKER_POLL_SECONDS", 30)
 TICKER_BREAKING_POLL_SECONDS = env_int("TICKER_BREAKING_POLL_SECONDS", 10)
+# How often an open live blog page asks for new updates while coverage is live.
+LIVEBLOG_POLL_SECONDS = env_int("LIVEBLOG_POLL_SECONDS", 10)
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
 # Off under pytest too: the test client and the live server speak plain HTTP, and the

@@ -45,6 +45,7 @@ urlpatterns = [
         name="sitemaps",
     ),
     path("", include("ticker.urls")),
+    path("", include("liveblog.urls")),
     path("", include("articles.urls")),
 ]
 
