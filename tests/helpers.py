@@ -1,5 +1,7 @@
 """Helpers the tests share (their fixtures are in conftest.py)."""
 
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +26,50 @@ def run_python(*args, env, timeout=120):
 def manage(env, *args, timeout=120):
     """Run manage.py with args (see run_python())."""
     return run_python("manage.py", *args, env=env, timeout=timeout)
+
+
+def free_port():
+    """Return a loopback port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Variables of the outer environment that would make a test server another site.
+SITE_VARIABLES = (
+    "DJANGO_",
+    "DATABASE_",
+    "CACHE_",
+    "REDIS_",
+    "MEDIA_",
+    "PAGE_CACHE_",
+    "NEWSROOM_PURGE",
+)
+
+
+def production_env(folder, port, **extra):
+    """Return the whole environment of a production server (gunicorn with
+    newsroom/gunicorn.py, DEBUG off) on 127.0.0.1:port, with its SQLite database,
+    media and static files in folder; extra adds or replaces variables."""
+    from tests.test_production import STRONG_KEY
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(SITE_VARIABLES)
+    }
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOG_FORMAT="plain",
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        MEDIA_ROOT=str(folder / "media"),
+        STATIC_ROOT=str(folder / "static"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env

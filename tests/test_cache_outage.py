@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_production import STRONG_KEY
+from tests.helpers import free_port, production_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -33,12 +33,6 @@ PASSWORD = "geheim-wachtwoord-123"  # what tests.factories.make_user gives
 pytestmark = pytest.mark.skipif(
     not shutil.which("redis-server"), reason="needs the redis-server binary"
 )
-
-
-def free_port():
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _admin_client():
@@ -113,27 +107,8 @@ class Site:
         self.folder = folder
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(
-                ("DJANGO_", "DATABASE_", "CACHE_", "REDIS_", "MEDIA_", "PAGE_CACHE_")
-            )
-        }
-        self.env.update(
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY=STRONG_KEY,
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_LOG_FORMAT="plain",
-            DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-            REDIS_URL=redis.url,
-            CACHE_RETRY_SECONDS="1",
-            MEDIA_ROOT=str(folder / "media"),
-            STATIC_ROOT=str(folder / "static"),
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-            WEB_CONCURRENCY="2",
-            PYTHONUNBUFFERED="1",
+        self.env = production_env(
+            folder, self.port, REDIS_URL=redis.url, CACHE_RETRY_SECONDS="1"
         )
         self.log = folder / "gunicorn.log"
         self.process = None

@@ -9,7 +9,6 @@ where it fails saying what to install.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import free_port, production_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 VCL = BASE_DIR / "deploy" / "varnish" / "newsroom.vcl"
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 XKEY = Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
-STRONG_KEY = "varnish-test-" + "k" * 50
 
 
 def varnish_available():
@@ -44,12 +44,6 @@ def varnish_required():
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url, cookie=None):
@@ -81,26 +75,9 @@ class Stack:
         self.app_port, self.varnish_port = free_port(), free_port()
         self.app = f"http://127.0.0.1:{self.app_port}"
         self.edge = f"http://127.0.0.1:{self.varnish_port}"
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(
-                ("DJANGO_", "DATABASE_", "CACHE_", "REDIS_", "MEDIA_", "PAGE_CACHE_")
-            )
-            and not key.startswith("NEWSROOM_PURGE")
-        }
-        self.env.update(
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY=STRONG_KEY,
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_LOG_FORMAT="plain",
-            DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-            MEDIA_ROOT=str(folder / "media"),
-            STATIC_ROOT=str(folder / "static"),
-            GUNICORN_BIND=f"127.0.0.1:{self.app_port}",
-            WEB_CONCURRENCY="2",
-            PYTHONUNBUFFERED="1",
+        self.env = production_env(
+            folder,
+            self.app_port,
             NEWSROOM_PURGE_URLS=f"{self.edge}/",
             NEWSROOM_PURGE_TIMEOUT="2",
         )
