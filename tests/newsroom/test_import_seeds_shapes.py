@@ -1,7 +1,6 @@
 """import_seeds on scraped pages in every shape, and on files it must refuse."""
 
 import html
-import io
 import itertools
 import os
 import re
@@ -12,11 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from articles.models import Article, Section
 from newsroom.models import SeedRecord
+from tests.newsroom.test_import_seeds_command import fail, run
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db
@@ -45,19 +43,6 @@ def now():
     moment = datetime(2025, 7, 11, 18, 0, tzinfo=AMSTERDAM)
     with time_machine.travel(moment, tick=False):
         yield moment
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_seeds", *args, stdout=out, stderr=err, no_color=True)
-    return out.getvalue(), err.getvalue()
-
-
-def fail(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError) as error:
-        call_command("import_seeds", *args, stdout=out, stderr=err, no_color=True)
-    return error.value, out.getvalue(), err.getvalue()
 
 
 def write(folder, name, content):
