@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "articles",
     "ticker",
     "editing",
+    "seedimport",
     "rest_framework",
     "drf_spectacular",
     "corsheaders",

@@ -13,8 +13,8 @@ import pytest
 import time_machine
 
 from articles.models import Article, Section
-from newsroom.models import SeedRecord
-from tests.newsroom.test_import_seeds_command import fail, run
+from seedimport.models import SeedRecord
+from tests.seedimport.test_import_seeds_command import fail, run
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.seeds import SeedError, load_seed, parse_seed
+from seedimport.parser import SeedError, load_seed, parse_seed
 
 REAL_SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_e9d6fcdb7608355c.txt"
 REAL_LINES = REAL_SEED.read_text(encoding="utf-8").splitlines()

@@ -5,7 +5,7 @@ Plain Python (no Django, no database); ``manage.py import_seeds`` wraps it, and
 
 Lines end in LF, CRLF or CR; a UTF-8 BOM is allowed. Every line is cleaned by the site's
 text rule (``newsroom.text``: NFC, no zero-width characters, one space between words),
-then read on its own (``newsroom.seedlines``): page boilerplate, a ticker line
+then read on its own (``seedimport.lines``): page boilerplate, a ticker line
 (``- HH:MMHeadline``, sloppy variants too), a dash or bullet without a time, or text.
 Then the file is read as a page: the ticker lines may stand before or after the
 article, or both, with boilerplate anywhere; the text lines in one run form the
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from newsroom.seedlines import (
+from seedimport.lines import (
     LineError,
     Reading,
     clean_seed_line,

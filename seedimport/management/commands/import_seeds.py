@@ -8,7 +8,7 @@ A seed file is a scraped news page. Each line is read for what it is:
   Paragraph ...                         every further line of text: a body paragraph
 
 The ticker lines, newest first, may stand before the article, after it, or both; blank
-lines and page boilerplate ("Volg ons op Facebook", the list in newsroom/seedlines.py)
+lines and page boilerplate ("Volg ons op Facebook", the list in seedimport/lines.py)
 are skipped anywhere. A ticker line never becomes part of the article. Sloppy ticker
 lines are read where the time is certain, with a warning: "-17:07Kop", "– 17:07 Kop"
 (any dash or bullet), "- 17.07Kop", "- 17 : 07 Kop", "- 17:07 | Kop", "17:07Kop" (no
@@ -71,8 +71,8 @@ from django.core.management.base import (
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from newsroom.models import SeedRecord
-from newsroom.seeds import SeedError, load_seed, read_date
+from seedimport.models import SeedRecord
+from seedimport.parser import SeedError, load_seed, read_date
 
 KINDS = {SeedRecord.Kind.TICKER: "ticker item ", SeedRecord.Kind.ARTICLE: "article "}
 ACTIONS = ["created", "unchanged", "kept", "skipped"]

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, Section
-from newsroom.models import SeedRecord
+from seedimport.models import SeedRecord
 from tests.factories import make_article, make_ticker_item, make_user
 from tests.helpers import manage
 from ticker.models import TickerItem
@@ -555,7 +555,7 @@ def test_file_name_that_is_not_utf8_is_refused(tmp_path):
 
 
 def test_interrupted_run_keeps_finished_files(tmp_path, monkeypatch):
-    from newsroom.management.commands import import_seeds
+    from seedimport.management.commands import import_seeds
 
     write(tmp_path, "001.txt", "- 12:00Kop\n" + ARTICLE)
     write(tmp_path, "002.txt", "- 12:00Andere kop\nTitel\nIntro\n")
@@ -579,10 +579,10 @@ def test_import_log_is_read_only_in_the_admin(seeds, client):
     run()
     client.force_login(make_user(is_superuser=True))
 
-    changelist = client.get("/beheer/newsroom/seedrecord/")
+    changelist = client.get("/beheer/seedimport/seedrecord/")
     entry = SeedRecord.objects.get(kind=SeedRecord.Kind.ARTICLE)
-    change = client.get(f"/beheer/newsroom/seedrecord/{entry.pk}/change/")
-    add = client.get("/beheer/newsroom/seedrecord/add/")
+    change = client.get(f"/beheer/seedimport/seedrecord/{entry.pk}/change/")
+    add = client.get("/beheer/seedimport/seedrecord/add/")
 
     assert changelist.status_code == 200
     assert "000_e9d6fcdb7608355c.txt" in changelist.content.decode()

@@ -1,6 +1,6 @@
 """Read one line of a seed file: clean it, then tell what it looks like.
 
-Plain Python, used by ``newsroom/seeds.py``, which decides from the whole file which
+Plain Python, used by ``seedimport/parser.py``, which decides from the whole file which
 lines are the ticker and which the article. A line is read on its own here:
 
 - boilerplate: known page furniture ("Volg ons op Facebook"), see BOILERPLATE;

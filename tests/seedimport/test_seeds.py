@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsroom.seeds import (
+from seedimport.parser import (
     MAX_LINE_LENGTH,
     SeedError,
     decode_seed,
