@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from editing.admin import EditingAdminMixin
 from editing.conflicts import ConflictCheckedForm
+from editing.diff import compare_fields
 from newsroom.forms import CleanTextMixin, CleanTextModelForm
 from ticker.actions import push_to_ticker, ticker_link
 
@@ -41,7 +42,6 @@ from .models import (
     Section,
     SlugRedirect,
 )
-from .revisions import compare_fields
 from .widgets import TagAutocompleteWidget
 
 

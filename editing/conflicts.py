@@ -29,8 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import ProseEditorWidget
 
-from articles.revisions import html_to_text, inline_diff
-
+from .diff import html_to_text, inline_diff
 from .presence import display_name
 
 TOKEN = "edit_version"

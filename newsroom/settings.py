@@ -171,7 +171,7 @@ _context_processors = [
     "django.template.context_processors.request",
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
-    "newsroom.context_processors.site",
+    "articles.context_processors.site",
 ]
 # The public pages are Jinja2 templates (templates/jinja2/, newsroom/jinja2.py): they
 # render in 15-25 % less CPU time than in the Django template language. The admin,

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
-from articles.models import Section
 from newsroom import cachetags
+
+from .models import Section
 
 # The site-wide links in the head, header and footer of every public page.
 SITE_URLS = {

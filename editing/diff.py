@@ -1,4 +1,5 @@
-"""Readable differences between two revisions of an article, for the admin."""
+"""Readable differences between two versions of a record, for the admin (revision
+history and edit conflicts)."""
 
 import difflib
 import html
