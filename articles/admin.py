@@ -21,11 +21,11 @@ from editing.admin import EditingAdminMixin
 from editing.conflicts import ConflictCheckedForm
 from editing.diff import compare_fields
 from newsroom.forms import CleanTextMixin, CleanTextModelForm
-from ticker.actions import push_to_ticker, ticker_link
 
 from . import (
     bulk,
     bylines_admin,
+    extensions,
     related,
     tag_admin,
     user_admin,  # noqa: F401  (registers the account admin)
@@ -467,13 +467,14 @@ class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "lead_image"]
     inlines = [ArticleAuthorInline, PreviewLinkInline, ArticleUpdateInline]
-    actions = [
-        "submit_for_review",
-        "publish",
-        "unpublish",
-        "back_to_draft",
-        push_to_ticker,
-    ]
+    own_actions = ["submit_for_review", "publish", "unpublish", "back_to_draft"]
+
+    @property
+    def actions(self):
+        # With those other apps add (articles/extensions.py), read per request, so
+        # the admin's permission filtering and checks see them all.
+        return [*self.own_actions, *extensions.admin_actions]
+
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -790,11 +791,18 @@ class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
                 and not restoring
                 and request.user.has_perm("articles.add_previewlink")
             ),
-            # A plain link, outside the form: following it never saves the article.
-            ticker_link=(
-                ticker_link(request.user, obj)
+            # Plain links, outside the form: following one never saves the article.
+            extra_links=(
+                [
+                    link
+                    for link in (
+                        make_link(request.user, obj)
+                        for make_link in extensions.change_form_links
+                    )
+                    if link is not None
+                ]
                 if change and obj is not None and not restoring
-                else None
+                else []
             ),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,4 +1,5 @@
-"""Admin actions of other apps that feed the ticker."""
+"""What the ticker adds to the article admin (registered in ticker/apps.py): the
+"push to ticker" action and the change form's link to the ticker."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -45,6 +46,10 @@ class TickerLink:
     url: str
     label: str
     kind: str  # "push" (make an item) or "present" (the item that is there)
+
+    @property
+    def css_class(self):
+        return f"ticker-link ticker-link--{self.kind}"
 
 
 def ticker_link(user, article):
