@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom import cachetags
@@ -41,6 +42,9 @@ HISTORY_KEY = "ticker:history"
 # while Redis was away) is gone by then at the latest.
 MAX_LIFETIME = timedelta(hours=1)
 GENERATION_SECONDS = 24 * 60 * 60
+# How long a CDN may answer the breaking-news check for the origin: short, since the
+# check promises news within TICKER_BREAKING_CHECK_SECONDS plus this.
+BREAKING_CACHE_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,24 @@ class TickerEntry:
     is_breaking: bool
     show_date: bool
     show_year: bool
+
+
+@dataclass(frozen=True)
+class Validators:
+    """How fresh one of the ticker's answers is: the list, the banner, the bar."""
+
+    etag: str
+    last_modified: int | None  # seconds since the epoch; the banner has none
+    max_age: int
+
+    def apply_to(self, response):
+        """Set the headers of the ticker endpoints' answers, 200 and 304 alike."""
+        response.headers["ETag"] = self.etag
+        if self.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(self.last_modified)
+        response.headers["Cache-Control"] = f"public, max-age={self.max_age}"
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,16 @@ class TickerState:
         remaining = (self.valid_until - (now or timezone.now())).total_seconds()
         limit = self.poll_seconds if at_most is None else at_most
         return max(0, min(limit, math.floor(remaining)))
+
+    def validators(self, *, banner=False) -> Validators:
+        """Return the list's validators, or with banner the breaking-news banner's."""
+        if banner:
+            return Validators(
+                self.banner_etag, None, self.max_age(at_most=BREAKING_CACHE_SECONDS)
+            )
+        return Validators(
+            self.etag, math.floor(self.last_modified.timestamp()), self.max_age()
+        )
 
 
 def get_state() -> TickerState:
@@ -294,9 +326,10 @@ def bar_fragment():
     if rendered_for != version:
         html = render_to_string("ticker/breaking_news.html", using="jinja2")
         _bar = (version, html)
+    validators = state.validators()
     return cachetags.Fragment(
         html=html,
-        etag=state.etag,
-        last_modified=math.floor(state.last_modified.timestamp()),
-        max_age=state.max_age(),
+        etag=validators.etag,
+        last_modified=validators.last_modified,
+        max_age=validators.max_age,
     )

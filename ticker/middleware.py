@@ -2,13 +2,11 @@
 breaking-news banner all the time, and most of those requests get 304. This answers
 them before sessions, CSRF and authentication."""
 
-from calendar import timegm
 from functools import cached_property
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.urls import reverse
-from django.utils.http import http_date
 
 from . import views
 from .live import current_state
@@ -37,24 +35,13 @@ class TickerLiveMiddleware:
         request.get_host()
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         state = current_state() if if_none_match else None
-        etag = None
-        if state is not None:
-            etag = state.banner_etag if breaking else state.etag
-        if etag is not None and etag in {
+        validators = state.validators(banner=breaking) if state else None
+        if validators is not None and validators.etag in {
             tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
         }:
-            # The headers the views give their own 304.
+            # The views answer with the same headers (live.Validators).
             response = HttpResponseNotModified()
-            response.headers["ETag"] = etag
-            if breaking:
-                max_age = state.max_age(at_most=views.BREAKING_CACHE_SECONDS)
-            else:
-                max_age = state.max_age()
-                response.headers["Last-Modified"] = http_date(
-                    timegm(state.last_modified.utctimetuple())
-                )
-            response.headers["Cache-Control"] = f"public, max-age={max_age}"
-            response.headers["X-Robots-Tag"] = "noindex"
+            validators.apply_to(response)
         else:
             response = (views.breaking if breaking else views.live)(request)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)

@@ -1,10 +1,8 @@
-from calendar import timegm
 from datetime import timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response
 from django.views import generic
 from django.views.decorators.http import require_safe
 
@@ -23,23 +21,7 @@ def live(request):
     Public and the same for everyone: it reads no session, cookie or user, so a CDN
     may keep it for the poll interval and answer If-None-Match with 304 itself.
     """
-    state = get_state()
-    last_modified = timegm(state.last_modified.utctimetuple())
-    response = get_conditional_response(
-        request, etag=state.etag, last_modified=last_modified
-    )
-    if response is None:
-        response = HttpResponse(state.html, content_type="text/html; charset=utf-8")
-    response.headers["ETag"] = state.etag
-    response.headers["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=state.max_age())
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
-# How long a CDN may answer the breaking-news check for the origin: short, since the
-# check promises news within TICKER_BREAKING_CHECK_SECONDS plus this.
-BREAKING_CACHE_SECONDS = 2
+    return _answer(request, banner=False)
 
 
 @require_safe
@@ -49,18 +31,22 @@ def breaking(request):
 
     Public and the same for everyone, like live(); an unchanged banner is a 304.
     """
+    return _answer(request, banner=True)
+
+
+def _answer(request, *, banner):
     state = get_state()
-    response = get_conditional_response(request, etag=state.banner_etag)
+    validators = state.validators(banner=banner)
+    response = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
     if response is None:
         response = HttpResponse(
-            state.banner_html, content_type="text/html; charset=utf-8"
+            state.banner_html if banner else state.html,
+            content_type="text/html; charset=utf-8",
         )
-    response.headers["ETag"] = state.banner_etag
-    patch_cache_control(
-        response, public=True, max_age=state.max_age(at_most=BREAKING_CACHE_SECONDS)
-    )
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    # TickerLiveMiddleware gives its own 304s the same headers.
+    return validators.apply_to(response)
 
 
 class TickerArchiveView(generic.ListView):

@@ -162,6 +162,47 @@ def test_endpoint_is_a_small_fragment_with_strong_validators_and_public_caching(
     assert response["X-Robots-Tag"] == "noindex"
 
 
+VALIDATOR_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "X-Robots-Tag",
+    "X-Frame-Options",
+]
+
+
+def validator_headers(response):
+    return {name: response.get(name) for name in VALIDATOR_HEADERS}
+
+
+@pytest.mark.parametrize("name", ["ticker:live", "ticker:breaking"])
+def test_the_fast_path_304_says_what_the_view_says(client, name):
+    make_ticker_item(headline="Breekt door", is_breaking=True)
+    with time_machine.travel(timezone.now(), tick=False):
+        full = client.get(reverse(name))
+        # The middleware answers an If-None-Match before the view runs.
+        fast = client.get(reverse(name), headers={"If-None-Match": full["ETag"]})
+
+    assert (full.status_code, fast.status_code) == (200, 304)
+    assert validator_headers(fast) == validator_headers(full)
+    assert fast["Cache-Control"] == "public, max-age=" + (
+        "2" if name == "ticker:breaking" else "10"
+    )
+
+
+def test_the_views_own_304_says_what_the_fast_path_says(client):
+    make_ticker_item(headline="Een")
+    with time_machine.travel(timezone.now(), tick=False):
+        full = client.get(LIVE)
+        fast = client.get(LIVE, headers={"If-None-Match": full["ETag"]})
+        # Only the view answers If-Modified-Since.
+        by_date = client.get(LIVE, headers={"If-Modified-Since": full["Last-Modified"]})
+
+    assert (fast.status_code, by_date.status_code) == (304, 304)
+    assert validator_headers(by_date) == validator_headers(fast)
+    assert by_date["Last-Modified"] == full["Last-Modified"]
+
+
 def test_etag_round_trip_gives_304_until_the_ticker_changes(client):
     make_ticker_item(headline="Een")
     first = client.get(LIVE)
