@@ -19,6 +19,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from newsroom.models import CreatedByModel
+
 from . import images
 from .html import sanitize_html
 
@@ -350,7 +352,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("credits")
 
 
-class Article(models.Model):
+class Article(CreatedByModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
         REVIEW = "review", _("Ter beoordeling")
@@ -484,7 +486,6 @@ class Article(models.Model):
             "(articles/related.py). Leeg: nog niet berekend."
         ),
     )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     update_note = models.CharField(
         _("bijwerkingsnotitie"),
@@ -495,15 +496,6 @@ class Article(models.Model):
             "De toelichting bij de laatste belangrijke update of correctie; het "
             "volledige logboek staat onder het artikel."
         ),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("aangemaakt door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -730,7 +722,7 @@ class PreviewLinkQuerySet(models.QuerySet):
         return self.filter(revoked=False, expires_at__gt=timezone.now())
 
 
-class PreviewLink(models.Model):
+class PreviewLink(CreatedByModel):
     """A secret, expiring address that shows an unpublished article without login."""
 
     DEFAULT_DAYS = 3
@@ -760,16 +752,6 @@ class PreviewLink(models.Model):
         default=False,
         help_text=_("Aanvinken en opslaan: de link werkt meteen niet meer."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gemaakt door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("gemaakt"), auto_now_add=True)
 
     objects = PreviewLinkQuerySet.as_manager()
 

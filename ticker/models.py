@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, public_q
+from newsroom.models import CreatedByModel
 from newsroom.text import clean_line
 
 HEADLINE_MAX_LENGTH = 160
@@ -118,7 +118,7 @@ class TickerItemQuerySet(models.QuerySet):
         )
 
 
-class TickerItem(models.Model):
+class TickerItem(CreatedByModel):
     class State(models.TextChoices):
         LIVE = "live", _("zichtbaar")
         SCHEDULED = "scheduled", _("ingepland")
@@ -172,16 +172,6 @@ class TickerItem(models.Model):
         default=True,
         help_text=_("Uitgezet: het bericht is verborgen voor lezers."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("aangemaakt door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
     objects = TickerItemQuerySet.as_manager()
