@@ -69,10 +69,8 @@ def env_seconds(name, default):
     return seconds
 
 
-# A bare checkout: manage.py run with neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set,
-# as in a developer's first `manage.py check` or `makemigrations`. It gets the local
-# development settings. A deployment sets DJANGO_SECRET_KEY, and gunicorn or any other
-# WSGI server never counts as a bare checkout: without a key they refuse to start.
+# manage.py without DJANGO_DEBUG and DJANGO_SECRET_KEY gets development settings; a
+# WSGI server never does (docs/configuration.md#a-bare-checkout).
 BARE_CHECKOUT = (
     Path(sys.argv[0]).name == "manage.py"
     and not env("DJANGO_DEBUG")
@@ -227,10 +225,8 @@ def _cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
         return {
-            # Down, hung or full, Redis is a cache of misses (newsroom/cache.py): a
-            # slower site, not a broken one. Redis answers in well under a
-            # millisecond; a server that takes longer is treated as away, and left
-            # alone for CACHE_RETRY_SECONDS before it is tried again.
+            # A Redis that is down or slow is a cache of misses, not an error
+            # (docs/configuration.md#redis-timeouts).
             "BACKEND": "newsroom.cache.DegradingRedisCache",
             "LOCATION": url,
             "OPTIONS": {
@@ -250,16 +246,8 @@ def _cache_from_url(url):
 
 
 def _embedded_caches(database):
-    """Return the CACHES of the embedded default: files on this machine's disk.
-
-    Unlike a local-memory cache, files are shared by every worker process, so a change
-    saved in one process (or in manage.py shell) reaches all of them at once (see
-    newsroom/cache.py for what happens when the disk refuses them). They sit
-    next to a SQLite database (var/cache for the default one), under a key prefix made
-    from the database's identity: two databases never read each other's entries.
-    Pages get a folder of their own: culling the many page files must never throw out
-    the few small keys (generations, ticker) everything else depends on.
-    """
+    """Return the CACHES of the embedded default: files shared by every process of
+    this machine, keyed by the database (docs/configuration.md#the-embedded-cache)."""
     name = str(database["NAME"])
     if database["ENGINE"].endswith("sqlite3") and name != ":memory:":
         name = str(Path(name).resolve())
@@ -293,18 +281,14 @@ if env("CACHE_URL") or env("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "newsroom")
 else:
     CACHES = _embedded_caches(DATABASES["default"])
-# A local-memory cache lives in one process: another worker cannot invalidate it, so
-# whatever is cached there must expire by itself within the ticker's poll interval.
-# Files are shared by the processes of one machine, Redis by every server.
+# Another process cannot invalidate a local-memory cache: what it holds must expire
+# by itself within the ticker's poll interval.
 CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(
     ("LocMemCache", "DummyCache")
 )
 
-# Whole public pages for anonymous readers (newsroom/pagecache.py, docs/caching.md):
-# kept at most this long on the server (0 turns the page cache off; off by default
-# with DJANGO_DEBUG=1, where templates change under a running server), invalidated
-# precisely before that; browsers and a CDN may keep a page PAGE_CACHE_MAX_AGE
-# seconds and serve it stale for PAGE_CACHE_STALE_SECONDS more while they refresh it.
+# Whole public pages for anonymous readers (docs/caching.md); off with DJANGO_DEBUG=1,
+# where templates change under a running server.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
@@ -426,14 +410,12 @@ NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_MEGAPIXELS", 40) * 1_000
 TICKER_ITEMS = env_int("TICKER_ITEMS", 10)
 TICKER_POLL_SECONDS = env_int("TICKER_POLL_SECONDS", 30)
 TICKER_BREAKING_POLL_SECONDS = env_int("TICKER_BREAKING_POLL_SECONDS", 10)
-# Open pages check this often whether breaking news runs (a 304 while nothing
-# changed), so a breaking item is on screen within 10 s of saving: at most 6.6 s with
-# the poll's 10 % spread, plus BREAKING_CACHE_SECONDS at a CDN, plus the request.
+# How often open pages check for breaking news: on screen within 10 s of saving
+# (docs/configuration.md#breaking-news-within-10-seconds).
 TICKER_BREAKING_CHECK_SECONDS = env_int("TICKER_BREAKING_CHECK_SECONDS", 6)
 
-# Admin forms: how often an open form tells the server it is still open, and for how
-# long after its last heartbeat the others are told who has it open. Background tabs
-# may only tick once a minute, hence the margin.
+# Admin forms report that they are still open; others see who has one open until
+# well after the last report (background tabs may tick once a minute).
 EDITING_HEARTBEAT_SECONDS = env_int("NEWSROOM_EDIT_HEARTBEAT_SECONDS", 30)
 EDITING_PRESENCE_SECONDS = env_int("NEWSROOM_EDIT_PRESENCE_SECONDS", 180)
 
