@@ -1,7 +1,9 @@
 """Project-wide promises: migrations, the main endpoints, settings and error pages."""
 
+import ast
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,54 @@ def test_dutch_500_page(client, settings, monkeypatch):
     assert '<html lang="nl">' in page
     assert "<h1>Er ging iets mis</h1>" in page
     assert "database on fire" not in page
+
+
+ENV_READERS = {"env", "env_bool", "env_list", "env_int", "env_seconds"}
+
+
+def environment_variables_read(source):
+    """Return the names settings.py reads with its env helpers or os.environ."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        name = ast.unparse(node.func)
+        first = node.args[0]
+        if (
+            name in ENV_READERS | {"os.environ.get", "os.getenv"}
+            and isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+        ):
+            names.add(first.value)
+    return names
+
+
+def readme_configuration_table():
+    """Return the variable names in the README's configuration table."""
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {
+        name
+        for row in rows
+        for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])
+    }
+
+
+def test_the_readme_table_lists_every_environment_variable_the_settings_read():
+    read = environment_variables_read(
+        (BASE_DIR / "newsroom" / "settings.py").read_text(encoding="utf-8")
+    )
+    listed = readme_configuration_table()
+
+    assert {"DJANGO_SECRET_KEY", "NEWSROOM_PURGE_URLS", "S3_BUCKET"} <= read
+    assert read - listed == set(), "missing from README.md's configuration table"
+    assert listed - read == set(), "in README.md's table but not read by settings"
+
+
+def test_the_environment_variable_finder_sees_every_way_settings_read_them():
+    source = (
+        'A = env("ONE")\nB = env_bool(\n    "TWO", default=True\n)\n'
+        'C = os.environ.get("THREE", "")\nD = other("FOUR")\n'
+    )
+    assert environment_variables_read(source) == {"ONE", "TWO", "THREE"}
