@@ -41,22 +41,18 @@ def test_import_log_rows_and_permissions_survive_the_move(previous_release):
     OldRecord = apps.get_model("newsroom", "SeedRecord")
     article = make_article(title="Regen in Rabat")
     item = make_ticker_item(headline="Stroom terug in Fès")
-    OldRecord.objects.create(
-        source="a.txt",
-        line=3,
-        kind="article",
-        key="Regen in Rabat",
-        article_id=article.pk,
-        fingerprint="f" * 64,
-    )
-    OldRecord.objects.create(
-        source="a.txt",
-        line=1,
-        kind="ticker",
-        key="Stroom terug in Fès",
-        ticker_item_id=item.pk,
-        fingerprint="e" * 64,
-    )
+    for line, kind, key, target in [
+        (3, "article", article.title, {"article_id": article.pk}),
+        (1, "ticker", item.headline, {"ticker_item_id": item.pk}),
+    ]:
+        OldRecord.objects.create(
+            source="a.txt",
+            line=line,
+            kind=kind,
+            key=key,
+            fingerprint="f" * 64,
+            **target,
+        )
     # As the previous release left them: the content type under "newsroom", a group
     # allowed to read the log, an admin history entry.
     old_type = ContentType.objects.get(app_label="newsroom", model="seedrecord")
