@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "newsroom",
+    "images",
     "articles",
     "ticker",
     "editing",

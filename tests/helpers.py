@@ -73,3 +73,28 @@ def production_env(folder, port, **extra):
         **extra,
     )
     return env
+
+
+def migrate_to(*targets):
+    """Migrate the test database to targets ((app, migration name), or (app, None)
+    for none of an app's migrations; the latest of every app when no target is
+    given) and return the model state (an apps registry) of what is applied then.
+
+    For tests of migrations: data made with the returned models has the shape the
+    database had at that point.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(list(targets) or executor.loader.graph.leaf_nodes())
+    executor.loader.build_graph()
+    # As in a new process: content types may have moved between apps.
+    ContentType.objects.clear_cache()
+    applied = [
+        key
+        for key in executor.loader.applied_migrations
+        if key in executor.loader.graph.nodes
+    ]
+    return executor.loader.project_state(applied).apps

@@ -332,12 +332,12 @@ def test_lead_image_is_chosen_from_the_library_with_a_preview(admin_client):
 
     assert re.search(r'<select[^>]*name="lead_image"[^>]*admin-autocomplete', page)
     assert "data-lead-image-preview" in page
-    assert "articles/lead_image_preview.js" in page
+    assert "images/lead_image_preview.js" in page
     # A new image is uploaded in the library, with its own preview.
-    upload = text(admin_client.get(reverse("admin:articles_image_add")))
+    upload = text(admin_client.get(reverse("admin:images_image_add")))
     assert re.search(r'<input[^>]*type="file"[^>]*name="file"', upload)
     assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in upload
-    assert "articles/focal_point.js" in upload
+    assert "images/focal_point.js" in upload
 
 
 def test_the_tags_app_is_called_tags_in_the_admin_menu(admin_client):

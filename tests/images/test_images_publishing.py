@@ -126,7 +126,7 @@ def test_bulk_publish_skips_articles_whose_image_lacks_alt_text(editor_client):
     skipped = [m for m in messages if m.startswith("‘Foto zonder alt’ overgeslagen")]
     assert len(skipped) == 1
     assert "heeft nog geen alt-tekst" in skipped[0]
-    assert reverse("admin:articles_image_change", args=[bare.pk]) in skipped[0]
+    assert reverse("admin:images_image_change", args=[bare.pk]) in skipped[0]
     ready.refresh_from_db()
     waiting.refresh_from_db()
     assert ready.status == Status.PUBLISHED
@@ -147,7 +147,7 @@ def test_alt_text_cannot_be_removed_from_an_image_on_a_live_article(admin_client
     make_article(title="Haven geopend", lead_image=image)
 
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "  ", "focal_x": "0.5", "focal_y": "0.5"},
     )
 
@@ -158,7 +158,7 @@ def test_alt_text_cannot_be_removed_from_an_image_on_a_live_article(admin_client
     ]
     # Marking it decorative is allowed.
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "", "decorative": "on", "focal_x": "0.5", "focal_y": "0.5"},
     )
     assert response.status_code == 302
