@@ -69,11 +69,9 @@ def editor(db):
 def editor_client(editor):
     """A test client of its own, logged in as editor; the client fixture stays
     anonymous, for tests that look as a reader too."""
-    from django.test import Client
+    from tests.helpers import client_for
 
-    client = Client()
-    client.force_login(editor)
-    return client
+    return client_for(editor)
 
 
 @pytest.fixture

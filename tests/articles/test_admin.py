@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import (
     make_article,
     make_author,
@@ -17,6 +16,7 @@ from tests.factories import (
     make_image_file,
     make_section,
 )
+from tests.helpers import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 

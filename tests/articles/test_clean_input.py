@@ -8,8 +8,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from images.models import Image
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_image, make_member, make_ticker_item
+from tests.helpers import admin_form_data, change_url
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_image, make_member
+from tests.helpers import post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,6 @@ NO_ALT = (
     "(potlood naast ‘Hoofdafbeelding’) wat erop te zien is, of vink daar "
     "‘decoratief’ aan als ze niets toevoegt."
 )
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 def test_publishing_with_an_image_without_alt_text_is_refused(editor_client):
