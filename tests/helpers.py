@@ -85,6 +85,17 @@ def post_change(client, article, *, expect=None, **overrides):
     return response
 
 
+def run_command(name, *args, **options):
+    """Run a management command in this process; return its stdout and stderr."""
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command(name, *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
 def run_python(*args, env, timeout=120):
     """Run the project's Python (a script, manage.py, -m pytest) in a process of its
     own, in the project's folder, with env as its whole environment; return the

@@ -141,7 +141,7 @@ def test_a_click_on_the_preview_sets_the_focal_point(
     assert position.startswith("0%")  # the card crop moved to the left edge
     screenshot(page, "afbeelding-bewerken-1280")
     page.click("input[name=_save]")
-    page.wait_for_url("**/articles/image/")
+    page.wait_for_url("**/images/image/")
     context.close()
 
     image = Image.objects.get(pk=image.pk)
@@ -200,7 +200,7 @@ def test_a_chosen_file_is_previewed_before_upload(
     page.fill("#id_alt", "Kramen op de markt van Fès")
     screenshot(page, "afbeelding-toevoegen-360")
     page.click("input[name=_save]")
-    page.wait_for_url("**/articles/image/")
+    page.wait_for_url("**/images/image/")
     context.close()
 
     image = Image.objects.get()

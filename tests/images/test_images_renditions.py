@@ -5,13 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from images import images
 from images.models import Image
 from tests.factories import make_image
+from tests.helpers import run_command
 from tests.images import image_files
 
 pytestmark = pytest.mark.django_db
@@ -169,9 +170,7 @@ def test_renditions_are_served_as_images_cached_for_a_year(client):
 
 
 def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("make_renditions", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return run_command("make_renditions", *args)
 
 
 def test_make_renditions_remakes_what_is_missing_and_leaves_the_rest():
