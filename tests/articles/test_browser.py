@@ -191,7 +191,7 @@ def test_tags_are_suggested_and_the_chosen_image_is_previewed(
     suggestions = page.eval_on_selector_all(
         "#id_tags_suggestions option", "options => options.map(o => o.value)"
     )
-    page.goto(live_server.url + "/beheer/articles/image/add/")
+    page.goto(live_server.url + "/beheer/images/image/add/")
     page.set_input_files("#id_file", str(image))
     page.wait_for_selector(".focal-picker__image[src^='data:image/']")
     context.close()
