@@ -48,19 +48,38 @@ def old_image(apps, name, **fields):
 
 def make_old_site(apps):
     """Fill the database in the last release's shape; return what was made."""
-    User = apps.get_model("auth", "User")
-    OldGroup = apps.get_model("auth", "Group")
-    OldPermission = apps.get_model("auth", "Permission")
-    OldContentType = apps.get_model("contenttypes", "ContentType")
-    Section = apps.get_model("articles", "Section")
-    Author = apps.get_model("articles", "Author")
-    OldArticle = apps.get_model("articles", "Article")
-    ArticleAuthor = apps.get_model("articles", "ArticleAuthor")
-    Tag = apps.get_model("taggit", "Tag")
-    TaggedItem = apps.get_model("taggit", "TaggedItem")
-    Revision = apps.get_model("reversion", "Revision")
-    OldVersion = apps.get_model("reversion", "Version")
-    OldLogEntry = apps.get_model("admin", "LogEntry")
+    (
+        User,
+        OldGroup,
+        OldPermission,
+        OldContentType,
+        Section,
+        Author,
+        OldArticle,
+        ArticleAuthor,
+        Tag,
+        TaggedItem,
+        Revision,
+        OldVersion,
+        OldLogEntry,
+    ) = (
+        apps.get_model(label)
+        for label in [
+            "auth.User",
+            "auth.Group",
+            "auth.Permission",
+            "contenttypes.ContentType",
+            "articles.Section",
+            "articles.Author",
+            "articles.Article",
+            "articles.ArticleAuthor",
+            "taggit.Tag",
+            "taggit.TaggedItem",
+            "reversion.Revision",
+            "reversion.Version",
+            "admin.LogEntry",
+        ]
+    )
 
     image_type = OldContentType.objects.get(app_label="articles", model="image")
     article_type = OldContentType.objects.get(app_label="articles", model="article")
