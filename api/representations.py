@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.html import sanitize_html
-from articles.images import renditions_of
 from articles.models import ArticleAuthor, ArticleCredits, reverse_slug
+from images.images import renditions_of
 
 ARTICLE_FIELDS = (
     "id",

@@ -20,6 +20,7 @@ from reversion.models import Version
 from editing.admin import EditingAdminMixin
 from editing.conflicts import ConflictCheckedForm
 from editing.diff import compare_fields
+from images.admin import lead_image_preview
 from newsroom.forms import CleanTextMixin, CleanTextModelForm
 
 from . import (
@@ -32,7 +33,6 @@ from . import (
     workflow,
 )
 from .admin_list import ArticleListColumns, state_label
-from .image_admin import lead_image_preview
 from .models import (
     Article,
     ArticleAuthor,
@@ -482,8 +482,8 @@ class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
     history_latest_first = True
 
     class Media:
-        css = {"all": ["articles/admin.css", "articles/images_admin.css"]}
-        js = ["articles/lead_image_preview.js"]
+        css = {"all": ["articles/admin.css", "images/images_admin.css"]}
+        js = ["images/lead_image_preview.js"]
 
     readonly_fields = [
         "workflow_state",
@@ -822,9 +822,7 @@ class ArticleAdmin(EditingAdminMixin, ArticleListColumns, VersionAdmin):
                         "alt-tekst (of vink ‘decoratief’ aan)."
                     )
                     % {"title": article.title},
-                    reverse(
-                        "admin:articles_image_change", args=[article.lead_image_id]
-                    ),
+                    reverse("admin:images_image_change", args=[article.lead_image_id]),
                     _("Afbeelding bewerken"),
                 ),
                 messages.WARNING,

@@ -12,10 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from images.admin import admin_thumbnail
 from newsroom.dates import short_when
 
 from . import workflow
-from .image_admin import admin_thumbnail
 from .models import Article
 
 TITLE_CHARS = 90

@@ -4,7 +4,7 @@
 mountains, coast, a city at dusk, olive groves, a solar park, a harbour, zellige
 tiles, a football pitch, a market), each with the alt text, caption and credit that
 describe what is drawn. The same seed draws the same pictures. seed_demo stores them
-once through the image library (articles.images.create_image, so every rendition
+once through the image library (images.images.create_image, so every rendition
 exists) and reuses them for all its articles.
 """
 
@@ -346,8 +346,8 @@ def ensure_demo_images(user, count, seed=1):
 
     Return (ids, how many were made now).
     """
-    from .images import create_image
-    from .models import Image as LibraryImage
+    from images.images import create_image
+    from images.models import Image as LibraryImage
 
     ids = list(
         LibraryImage.objects.filter(created_by=user)
@@ -376,8 +376,8 @@ def remove_demo_images(user):
     the transaction commits; return (removed, kept)."""
     from django.db import transaction
 
-    from . import images
-    from .models import Image as LibraryImage
+    from images import images
+    from images.models import Image as LibraryImage
 
     demo = LibraryImage.objects.filter(created_by=user)
     kept = demo.filter(articles__isnull=False).distinct().count()

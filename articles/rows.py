@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from django.db import connections, models, router
 
-from .models import CARD_DEFERRED, Article, ArticleCredits, Image, Section
+from images.models import Image
+
+from .models import CARD_DEFERRED, Article, ArticleCredits, Section
 
 # Converted by the database backend, not by the field: never read from a join.
 BACKEND_CONVERTED = {

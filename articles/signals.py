@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from images.models import Image
 from newsroom import cachetags
 
 from .models import (
@@ -29,14 +30,13 @@ from .models import (
     ArticleCredits,
     ArticleUpdate,
     Author,
-    Image,
     PreviewLink,
     Section,
     SlugRedirect,
 )
 from .pagetags import public_tags
 
-PUBLIC_APPS = frozenset({"articles", "taggit"})
+PUBLIC_APPS = frozenset({"articles", "images", "taggit"})
 # Rows readers never see, or that only change along with rows handled below.
 PRIVATE_MODELS = frozenset({PreviewLink, ArticleCredits, SlugRedirect})
 HANDLED_MODELS = frozenset(

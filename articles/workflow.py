@@ -39,9 +39,9 @@ _REPORTER_PERMISSIONS = [
     "articles.change_previewlink",
     "articles.view_previewlink",
     "articles.view_articleupdate",
-    "articles.add_image",
-    "articles.change_image",
-    "articles.view_image",
+    "images.add_image",
+    "images.change_image",
+    "images.view_image",
     "taggit.view_tag",
     "ticker.add_tickeritem",
     "ticker.change_tickeritem",
@@ -56,7 +56,7 @@ _EDITOR_PERMISSIONS = [
     "articles.add_author",
     "articles.change_author",
     "articles.delete_previewlink",
-    "articles.delete_image",
+    "images.delete_image",
     "articles.view_slugredirect",
     "articles.change_slugredirect",
     "articles.delete_slugredirect",
@@ -69,7 +69,7 @@ _EDITOR_PERMISSIONS = [
     "reversion.view_version",
 ]
 # Site administrators manage accounts and everything editorial, but are no superusers.
-_ADMINISTRATOR_APPS = ["articles", "ticker", "taggit", "reversion"]
+_ADMINISTRATOR_APPS = ["articles", "images", "ticker", "taggit", "reversion"]
 _ADMINISTRATOR_PERMISSIONS = [
     *_EDITOR_PERMISSIONS,
     "auth.add_user",

@@ -74,7 +74,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.images import create_image
+from images.images import create_image
 from articles.models import Article, ArticleAuthor, Author, Section
 
 random.seed(7)

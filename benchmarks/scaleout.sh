@@ -133,7 +133,7 @@ ARTICLE="Marokko opent nieuwe haven bij Nador $$"
 HEADLINE="Breaking: parlement in Rabat stemt over begroting $$"
 "$PY" -c "from PIL import Image; Image.new('RGB', (800, 500), (164, 22, 26)).save('$WORK/haven.jpg')"
 started=$(now)
-publish "$A" articles/image "file=@$WORK/haven.jpg" "alt=De nieuwe haven" ||
+publish "$A" images/image "file=@$WORK/haven.jpg" "alt=De nieuwe haven" ||
   fail "uploading the photo through A failed"
 PHOTO_ID=$(psql_at "$DB" "SELECT max(id) FROM articles_image")
 publish "$A" articles/article "title=$ARTICLE" '!_transition=publish' \

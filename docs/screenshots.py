@@ -47,8 +47,8 @@ def make_demo_content():
     from reversion import create_revision, set_user
 
     from articles.demo_images import demo_pictures
-    from articles.images import create_image
     from articles.models import Article, ArticleAuthor, Author, Section
+    from images.images import create_image
     from ticker.models import TickerItem
 
     call_command("migrate", verbosity=0)

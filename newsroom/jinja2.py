@@ -29,7 +29,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
-from articles.templatetags import article_tags, images
+from articles.templatetags import article_tags
+from images.templatetags import pictures
 from newsroom.cachetags import fragment
 from newsroom.text import xml_safe
 from ticker.live import breaking_news
@@ -91,7 +92,7 @@ def environment(**options):
         article_card=article_tags.article_card,
         headline_time=article_tags.headline_time,
         human_time=article_tags.human_time,
-        picture=images.picture,
+        picture=pictures.picture,
         breaking_news=breaking_news,
         page_fragment=fragment,
         absolute_url=_with_context(article_tags.absolute_url),

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "newsroom",
+    "images",
     "articles",
     "ticker",
     "editing",

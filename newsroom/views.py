@@ -75,7 +75,7 @@ INLINE_IMAGES = {
     ".avif": ("image/avif", lambda head: head[4:12] in (b"ftypavif", b"ftypavis")),
 }
 MEDIA_MAX_AGE = 60 * 60 * 24
-# Image renditions carry a hash of their bytes in their name (articles/images.py): a
+# Image renditions carry a hash of their bytes in their name (images/images.py): a
 # changed rendition is a new file, so any cache may keep one for a year.
 RENDITIONS_DIR = "renditions"
 RENDITION_MAX_AGE = 60 * 60 * 24 * 365

@@ -143,3 +143,35 @@ def log_in(context, user, live_server_url):
         [{"name": cookie.key, "value": cookie.value, "url": live_server_url}]
     )
     return context
+
+
+def watch(page, *, console=True):
+    """Return a list that fills with what goes wrong on page: script errors, failed
+    responses (status 400 and up) and, with console, errors logged to the console."""
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    if console:
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text) if message.type == "error" else None
+            ),
+        )
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    return problems
+
+
+def open_page(new_page, url, *, width=WIDE, height=800, console=True, **options):
+    """Open url in a page (and context) of its own, width by height; return the page
+    and its problems (see watch()). options go to the browser context."""
+    page = new_page(width=width, height=height, **options)
+    problems = watch(page, console=console)
+    page.goto(url)
+    return page, problems

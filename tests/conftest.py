@@ -58,6 +58,23 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def editor(db):
+    """An editor-in-chief (eindredacteur): may publish."""
+    from tests.factories import make_member
+
+    return make_member("omar", "eindredacteur")
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A test client of its own, logged in as editor; the client fixture stays
+    anonymous, for tests that look as a reader too."""
+    from tests.helpers import client_for
+
+    return client_for(editor)
+
+
+@pytest.fixture
 def page_cache(settings):
     """Turn whole-page caching on, with a cache shared the way Redis or files are."""
     settings.PAGE_CACHE_SECONDS = 600

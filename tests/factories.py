@@ -55,7 +55,7 @@ def make_image_file(name="beeld.jpg", size=(1200, 800), color=(164, 22, 26)):
 
 def make_image(file=None, **overrides):
     """Return a library Image stored the way an upload is, renditions included."""
-    from articles.images import create_image
+    from images.images import create_image
 
     n = next(_seq)
     overrides.setdefault("alt", f"Beschrijving van afbeelding {n}")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, production_env
+from tests.helpers import free_port, manage, production_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -114,14 +114,7 @@ class Site:
         self.process = None
 
     def manage(self, *args, check=True):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = manage(self.env, *args, timeout=180)
         if check:
             assert result.returncode == 0, result.stdout + result.stderr
         return result

@@ -18,7 +18,6 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import include, path, reverse
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
@@ -27,16 +26,14 @@ from articles.models import Article, Author, Section, SlugRedirect
 from newsroom import cachetags, pagecache
 from newsroom.cache import DegradingFileCache
 from newsroom.settings import _embedded_caches
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import (
     make_article,
     make_author,
     make_image,
-    make_member,
     make_section,
     make_ticker_item,
 )
-from tests.helpers import manage
+from tests.helpers import admin_form_data, manage
 from ticker.models import TickerItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -82,14 +79,6 @@ urlpatterns = [
 
 def state(response):
     return response.headers.get("X-Page-Cache")
-
-
-@pytest.fixture
-def editor_client():
-    """Return a client logged in as an editor (eindredacteur)."""
-    editor_client = Client()
-    editor_client.force_login(make_member("omar", "eindredacteur"))
-    return editor_client
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, production_env
+from tests.helpers import free_port, manage, production_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -84,14 +84,7 @@ class Stack:
         self.processes = []
 
     def manage(self, *args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = manage(self.env, *args, timeout=180)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 

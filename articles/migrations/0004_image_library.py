@@ -9,7 +9,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.images
+import images.images
 
 
 class Migration(migrations.Migration):
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         help_text="JPEG, PNG, WebP of GIF. Locatie- en cameragegevens worden verwijderd; van een bewegende GIF blijft alleen het eerste beeld.",
                         max_length=255,
-                        upload_to=articles.images.upload_to,
+                        upload_to=images.images.upload_to,
                         verbose_name="bestand",
                     ),
                 ),

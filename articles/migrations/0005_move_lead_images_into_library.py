@@ -19,7 +19,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import migrations, transaction
 
-from articles import images
+from images import images
 
 logger = logging.getLogger("articles.migrations")
 

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import images
+from images.templatetags import pictures
 
 # What json_script escapes: no text in the data can close the script element.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -311,7 +311,7 @@ def article_card(article, *, level=3, large=False, compact=False, hide_section=F
     if image is not None and image.renditions:
         # alt="": the link is hidden from screen readers, the headline link says it all.
         if large:
-            picture = images.picture(
+            picture = pictures.picture(
                 image,
                 "3:2",
                 sizes="(min-width: 76rem) 47rem, (min-width: 56rem) 62vw, 100vw",
@@ -320,7 +320,7 @@ def article_card(article, *, level=3, large=False, compact=False, hide_section=F
                 alt="",
             )
         else:
-            picture = images.picture(
+            picture = pictures.picture(
                 image, "3:2", sizes="(min-width: 40rem) 24rem, 7rem", alt=""
             )
         if picture:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import (
     make_article,
     make_author,
@@ -17,6 +16,7 @@ from tests.factories import (
     make_image_file,
     make_section,
 )
+from tests.helpers import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_change_form_shows_the_lead_image_preview(admin_client):
     page = text(admin_client.get(change_url(article)))
 
     assert 'class="admin-preview"' in page
-    assert article.lead_image.rendition_url(640) in page
+    assert article.lead_image.rendition(640).url in page
     assert "Een markt" in page
 
 
@@ -332,12 +332,12 @@ def test_lead_image_is_chosen_from_the_library_with_a_preview(admin_client):
 
     assert re.search(r'<select[^>]*name="lead_image"[^>]*admin-autocomplete', page)
     assert "data-lead-image-preview" in page
-    assert "articles/lead_image_preview.js" in page
+    assert "images/lead_image_preview.js" in page
     # A new image is uploaded in the library, with its own preview.
-    upload = text(admin_client.get(reverse("admin:articles_image_add")))
+    upload = text(admin_client.get(reverse("admin:images_image_add")))
     assert re.search(r'<input[^>]*type="file"[^>]*name="file"', upload)
     assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in upload
-    assert "articles/focal_point.js" in upload
+    assert "images/focal_point.js" in upload
 
 
 def test_the_tags_app_is_called_tags_in_the_admin_menu(admin_client):

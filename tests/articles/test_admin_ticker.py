@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member, make_ticker_item, make_user
+from tests.helpers import admin_form_data, change_url
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.browser import NARROW, WIDE, log_in
+from tests.browser import NARROW, WIDE, log_in, open_page
 from tests.factories import (
     make_article,
     make_author,
@@ -89,32 +89,10 @@ def public_urls():
     }
 
 
-def open_page(new_page, url, width=WIDE):
-    page = new_page(width=width, height=800)
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if message.type == "error" else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            problems.append(f"{response.status} {response.url}")
-            if response.status >= 400
-            else None
-        ),
-    )
-    page.goto(url)
-    return page.context, page, problems
-
-
 def test_public_pages_fit_every_width_without_errors(new_page, site):
     for name, path in public_urls().items():
         for width in WIDTHS:
-            context, page, problems = open_page(new_page, site + path, width)
+            page, problems = open_page(new_page, site + path, width=width)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth"
                 " - document.documentElement.clientWidth"
@@ -123,13 +101,13 @@ def test_public_pages_fit_every_width_without_errors(new_page, site):
                 page.screenshot(
                     path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True
                 )
-            context.close()
+            page.context.close()
             assert overflow <= 0, f"{name} scrolls sideways at {width}px"
             assert problems == [], f"{name} at {width}px: {problems}"
 
 
 def test_skip_link_appears_on_focus_and_jumps_to_the_content(new_page, site):
-    context, page, _ = open_page(new_page, site + "/", NARROW)
+    page, _ = open_page(new_page, site + "/", width=NARROW)
 
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -139,17 +117,17 @@ def test_skip_link_appears_on_focus_and_jumps_to_the_content(new_page, site):
     assert focused == "Naar de inhoud"
     assert box["y"] >= 0
     assert page.url.endswith("#inhoud")
-    context.close()
+    page.context.close()
 
 
 def test_headings_are_in_order_on_public_pages(new_page, site):
     for name, path in public_urls().items():
-        context, page, _ = open_page(new_page, site + path)
+        page, _ = open_page(new_page, site + path)
         levels = page.evaluate(
             "[...document.querySelectorAll('main h1, main h2, main h3, main h4')]"
             ".map(h => Number(h.tagName[1]))"
         )
-        context.close()
+        page.context.close()
         assert levels[0] == 1, name
         assert levels.count(1) == 1, name
         for previous, level in zip(levels, levels[1:], strict=False):
@@ -213,7 +191,7 @@ def test_tags_are_suggested_and_the_chosen_image_is_previewed(
     suggestions = page.eval_on_selector_all(
         "#id_tags_suggestions option", "options => options.map(o => o.value)"
     )
-    page.goto(live_server.url + "/beheer/articles/image/add/")
+    page.goto(live_server.url + "/beheer/images/image/add/")
     page.set_input_files("#id_file", str(image))
     page.wait_for_selector(".focal-picker__image[src^='data:image/']")
     context.close()

@@ -7,8 +7,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member
+from tests.helpers import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Author, Image, Section
-from tests.articles.admin_forms import admin_form_data, change_url
+from articles.models import Article, Author, Section
+from images.models import Image
 from tests.factories import make_article, make_image, make_member, make_ticker_item
+from tests.helpers import admin_form_data, change_url
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_an_authors_bio_keeps_its_lines(client, editor):
 
 def test_image_alt_caption_and_credit_are_cleaned(client, editor):
     image = make_image()
-    url = reverse("admin:articles_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
 
     response = client.post(
         url,

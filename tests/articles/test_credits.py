@@ -16,17 +16,15 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, ArticleCredits
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_author
+from tests.helpers import admin_form_data, post_change
 
 pytestmark = pytest.mark.django_db
 
 
-def post_change(client, article, **overrides):
-    """Save article through its admin change form, changing only overrides."""
-    page = client.get(change_url(article))
-    data = admin_form_data(page, change_kind="minor", **overrides)
-    return client.post(change_url(article), data)
+def minor_change(client, article, **overrides):
+    """Save article through its admin change form as a minor change."""
+    return post_change(client, article, change_kind="minor", **overrides)
 
 
 def credits_on_page(article, stored=True):
@@ -59,7 +57,7 @@ def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_cli
     nadia, karim = make_author(name="Nadia Amrani"), make_author(name="Karim Tazi")
     article = make_article(title="Waterplan", authors=[nadia], tags=["water"])
 
-    response = post_change(
+    response = minor_change(
         editor_client,
         article,
         tags="water, droogte",
@@ -81,7 +79,7 @@ def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_cli
 def test_removed_bylines_and_tags_leave_the_page(editor_client):
     article = make_article(authors=[make_author(name="Nadia")], tags=["water", "zon"])
 
-    post_change(editor_client, article, tags="zon", **{"bylines-0-DELETE": "on"})
+    minor_change(editor_client, article, tags="zon", **{"bylines-0-DELETE": "on"})
 
     assert credits_on_page(article) == ([], ["zon"])
 
@@ -167,9 +165,9 @@ def test_a_renamed_or_deleted_tag_changes_every_article():
 def test_a_restored_revision_brings_back_its_bylines_and_tags(editor_client):
     author = make_author(name="Nadia")
     article = make_article(authors=[author], tags=["water"])
-    post_change(editor_client, article)
+    minor_change(editor_client, article)
     good = Version.objects.get_for_object(article).first()
-    post_change(editor_client, article, tags="droogte", **{"bylines-0-DELETE": "on"})
+    minor_change(editor_client, article, tags="droogte", **{"bylines-0-DELETE": "on"})
     assert credits_on_page(article) == ([], ["droogte"])
 
     url = reverse("admin:articles_article_revision", args=[article.pk, good.pk])

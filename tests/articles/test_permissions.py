@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow import ROLE_GROUPS, ensure_newsroom_groups
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member
+from tests.helpers import admin_form_data, change_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,6 @@ def add_url():
 
 def changelist_url():
     return reverse("admin:articles_article_changelist")
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    assert page.status_code == 200
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 # Groups

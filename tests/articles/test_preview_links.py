@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_member
+from tests.helpers import admin_form_data, change_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -146,11 +146,6 @@ def published(reporter):
         body=f"<p>{SECRET_BODY}.</p>",
         created_by=reporter,
     )
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 def assert_gone_without_the_text(client, link):

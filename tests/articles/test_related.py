@@ -13,21 +13,13 @@ from django.utils import timezone
 
 from articles import related
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import make_article, make_section
+from tests.helpers import post_change
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def post_change(client, article, **overrides):
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    page = client.get(url)
-    response = client.post(url, admin_form_data(page, **overrides))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response
 
 
 def shown(client, article):
@@ -78,7 +70,7 @@ def test_publishing_in_the_admin_stores_the_list_and_refreshes_the_named_ones(
     )
     assert stored(older) is None
 
-    post_change(editor_client, draft, _transition="publish")
+    post_change(editor_client, draft, expect=302, _transition="publish")
 
     assert stored(draft) == [older.pk, one_tag.pk, same_section.pk]
     # The older articles it names now link to the follow-up, best match first.
@@ -93,7 +85,13 @@ def test_saving_in_the_admin_ranks_with_the_tags_just_saved(editor_client, archi
     economie, older, one_tag, same_section = archive
     article = make_article(title="Verhaal", section=economie, tags=["voetbal"])
 
-    post_change(editor_client, article, tags="energie, waterstof", change_kind="minor")
+    post_change(
+        editor_client,
+        article,
+        expect=302,
+        tags="energie, waterstof",
+        change_kind="minor",
+    )
 
     assert stored(article) == [older.pk, one_tag.pk, same_section.pk]
 
@@ -104,7 +102,7 @@ def test_a_draft_gets_a_list_but_refreshes_no_others(editor_client, archive):
         title="Concept", section=economie, status=Status.DRAFT, published_at=None
     )
 
-    post_change(editor_client, draft, lead="Nieuwe intro.")
+    post_change(editor_client, draft, expect=302, lead="Nieuwe intro.")
 
     assert stored(draft) == [same_section.pk]
     assert stored(same_section) is None

@@ -6,9 +6,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.editing.helpers import resolved_data
 from tests.factories import make_article, make_author, make_member
+from tests.helpers import admin_form_data, change_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +18,6 @@ Status = Article.Status
 @pytest.fixture
 def editor():
     return make_member("omar", "eindredacteur", first_name="Omar", last_name="Idrissi")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 def versions_of(article):

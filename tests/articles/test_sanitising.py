@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import make_article
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

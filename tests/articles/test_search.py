@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles import fulltext, search
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import make_article, make_member
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -248,7 +248,7 @@ def test_postgres_tables_are_vacuumed_and_analyzed_after_the_load():
 def test_demo_articles_get_pictures_with_alt_text_credit_and_renditions(settings):
     from django.core.files.storage import default_storage
 
-    from articles.models import Image
+    from images.models import Image
 
     out, _ = seed("--images", "4", articles=60, ticker=0)
 
@@ -290,7 +290,7 @@ def test_a_second_run_reuses_the_pictures_and_flushing_removes_them(
 ):
     from django.core.files.storage import default_storage
 
-    from articles.models import Image
+    from images.models import Image
 
     seed("--images", "3", articles=20, ticker=0)
     first = set(Image.objects.values_list("pk", flat=True))

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import make_member, make_user
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -215,7 +215,7 @@ def test_article_page_shows_everything_about_the_article(client, full_article):
     assert 'alt="Bouwterrein met kranen aan de kust"' in page
     assert "Het terrein bij Tetouan." in page
     assert "Foto: ANP" in page
-    assert full_article.lead_image.rendition_url(1280, "webp") in page
+    assert full_article.lead_image.rendition(1280, fmt="webp").url in page
     assert full_article.lead_image.file.url not in page
     assert (
         '<link rel="canonical" href="http://testserver/artikel/marokko-krijgt-ai-datacenter/">'

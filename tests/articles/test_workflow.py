@@ -8,29 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate, SlugRedirect
-from tests.articles.admin_forms import admin_form_data, change_url
-from tests.factories import make_article, make_member, make_ticker_item
+from tests.factories import make_article, make_ticker_item
+from tests.helpers import change_url, post_change
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 NOON = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def editor():
-    return make_member("omar", "eindredacteur")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 def public_pages(client):

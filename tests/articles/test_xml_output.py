@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Image, Section
+from articles.models import Article, Section
+from images.models import Image
 from tests.factories import (
     make_article,
     make_author,

@@ -1,14 +1,6 @@
 """Two editors at once, through the test client."""
 
-from django.test import Client
-
-from tests.articles.admin_forms import admin_form_data
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import admin_form_data
 
 
 def page_data(response, **overrides):

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, ArticleAuthor
-from tests.articles.admin_forms import admin_form_data, change_url
-from tests.editing.helpers import client_for, conflict_rows, page_data, resolved_data
+from tests.editing.helpers import conflict_rows, page_data, resolved_data
 from tests.factories import make_article, make_author, make_member, make_ticker_item
+from tests.helpers import admin_form_data, change_url, client_for
 from ticker.models import TickerItem
 
 pytestmark = pytest.mark.django_db

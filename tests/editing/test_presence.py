@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editing.models import EditPresence
-from tests.articles.admin_forms import admin_form_data, change_url
-from tests.editing.helpers import client_for
 from tests.factories import make_article, make_member, make_ticker_item, make_user
+from tests.helpers import admin_form_data, change_url, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data
 from tests.factories import make_article, make_member, make_ticker_item
+from tests.helpers import admin_form_data
 from ticker.models import HEADLINE_MAX_LENGTH, TickerItem
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser import NARROW, WIDE, log_in
+from tests.browser import NARROW, WIDE, log_in, open_page
 from tests.factories import make_article, make_ticker_item, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,19 +47,11 @@ def site(live_server, settings):
     return live_server.url
 
 
-def open_page(new_page, url, *, width=WIDE, reduced_motion="no-preference"):
-    page = new_page(width=width, height=800, reduced_motion=reduced_motion)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            errors.append(f"{response.status} {response.url}")
-            if response.status >= 400
-            else None
-        ),
+def open_ticker_page(new_page, url, *, width=WIDE, reduced_motion="no-preference"):
+    """Open url as a reader; the page's errors are in page.errors (no console)."""
+    page, errors = open_page(
+        new_page, url, width=width, console=False, reduced_motion=reduced_motion
     )
-    page.goto(url)
     page.mouse.move(width / 2, 700)  # keep the pointer off the ticker
     page.errors = errors
     return page
@@ -79,7 +71,7 @@ def logged_in_admin(new_context, live_server_url):
 def test_an_item_added_in_the_admin_appears_on_an_open_page_without_reload(
     new_page, new_context, site
 ):
-    reader = open_page(new_page, site + "/")
+    reader = open_ticker_page(new_page, site + "/")
     reader.wait_for_selector(".ticker.is-moving")
     reader.evaluate("window.notReloaded = true")
 
@@ -101,7 +93,7 @@ def test_an_item_added_in_the_admin_appears_on_an_open_page_without_reload(
 
 
 def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(new_page, site):
-    page = open_page(new_page, site + "/")
+    page = open_ticker_page(new_page, site + "/")
     page.wait_for_selector(".ticker.is-moving")
     assert distance_moved(page) > 5
 
@@ -135,7 +127,7 @@ def test_the_pause_button_is_the_first_tab_stop_and_stops_the_motion(new_page, s
 
 
 def test_while_paused_new_items_wait_behind_a_reveal_button(new_page, site):
-    page = open_page(new_page, site + "/")
+    page = open_ticker_page(new_page, site + "/")
     page.click("[data-ticker-toggle]")
     page.focus(".site-logo")
     before = page.inner_text("[data-ticker-list]")
@@ -155,7 +147,7 @@ def test_while_paused_new_items_wait_behind_a_reveal_button(new_page, site):
 
 
 def test_with_reduced_motion_nothing_moves(new_page, site):
-    page = open_page(new_page, site + "/", reduced_motion="reduce")
+    page = open_ticker_page(new_page, site + "/", reduced_motion="reduce")
     page.wait_for_selector(".ticker.ticker--js")
 
     assert distance_moved(page, 1.5) == 0
@@ -174,7 +166,7 @@ def test_with_reduced_motion_nothing_moves(new_page, site):
 def test_layout_on_a_phone_and_a_desktop(new_page, site, tmp_path):
     keep = os.environ.get("TICKER_SCREENSHOTS")
     for width in (NARROW, WIDE):
-        page = open_page(new_page, site + "/", width=width)
+        page = open_ticker_page(new_page, site + "/", width=width)
         page.wait_for_selector(".ticker.ticker--js")
         page.click("[data-ticker-toggle]")  # a still picture
         page.evaluate("document.querySelector('[data-ticker-viewport]').scrollLeft = 0")

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article
-from tests.articles.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_image, make_member
+from tests.helpers import post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,6 @@ NO_ALT = (
     "(potlood naast ‘Hoofdafbeelding’) wat erop te zien is, of vink daar "
     "‘decoratief’ aan als ze niets toevoegt."
 )
-
-
-def post_change(client, article, **overrides):
-    page = client.get(change_url(article))
-    return client.post(change_url(article), admin_form_data(page, **overrides))
 
 
 def test_publishing_with_an_image_without_alt_text_is_refused(editor_client):
@@ -126,7 +121,7 @@ def test_bulk_publish_skips_articles_whose_image_lacks_alt_text(editor_client):
     skipped = [m for m in messages if m.startswith("‘Foto zonder alt’ overgeslagen")]
     assert len(skipped) == 1
     assert "heeft nog geen alt-tekst" in skipped[0]
-    assert reverse("admin:articles_image_change", args=[bare.pk]) in skipped[0]
+    assert reverse("admin:images_image_change", args=[bare.pk]) in skipped[0]
     ready.refresh_from_db()
     waiting.refresh_from_db()
     assert ready.status == Status.PUBLISHED
@@ -147,7 +142,7 @@ def test_alt_text_cannot_be_removed_from_an_image_on_a_live_article(admin_client
     make_article(title="Haven geopend", lead_image=image)
 
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "  ", "focal_x": "0.5", "focal_y": "0.5"},
     )
 
@@ -158,7 +153,7 @@ def test_alt_text_cannot_be_removed_from_an_image_on_a_live_article(admin_client
     ]
     # Marking it decorative is allowed.
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "", "decorative": "on", "focal_x": "0.5", "focal_y": "0.5"},
     )
     assert response.status_code == 302

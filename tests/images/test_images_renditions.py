@@ -5,14 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import images
-from articles.models import Image
-from tests.articles import image_files
+from images import images
+from images.models import Image
 from tests.factories import make_image
+from tests.helpers import run_command
+from tests.images import image_files
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_transparent_png_renditions_are_white_behind_in_jpeg_and_clear_in_webp()
 def test_changing_the_focal_point_in_the_admin_makes_new_renditions(admin_client):
     image = make_image(image_files.photo_jpeg(), alt="Strand bij Essaouira")
     before = image.rendition(640, crop="3:2").name
-    change = reverse("admin:articles_image_change", args=[image.pk])
+    change = reverse("admin:images_image_change", args=[image.pk])
 
     response = admin_client.post(
         change,
@@ -141,7 +142,7 @@ def test_saving_without_changes_does_not_remake_renditions(admin_client, monkeyp
 
     monkeypatch.setattr(images, "build_renditions", fail)
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "Strand bij Essaouira", "focal_x": "0.5", "focal_y": "0.5"},
     )
 
@@ -169,9 +170,7 @@ def test_renditions_are_served_as_images_cached_for_a_year(client):
 
 
 def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("make_renditions", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return run_command("make_renditions", *args)
 
 
 def test_make_renditions_remakes_what_is_missing_and_leaves_the_rest():
@@ -205,7 +204,7 @@ def test_make_renditions_prune_deletes_files_no_image_uses(admin_client):
     image = make_image(image_files.photo_jpeg(size=(1600, 1000)), alt="Strand")
     old = image.rendition(640, crop="3:2").name
     admin_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {"alt": "Strand", "focal_x": "0.1", "focal_y": "0.1"},
     )
     storage = rendition_storage()

@@ -518,7 +518,7 @@ def create_image(file, *, created_by=None, **fields):
     For imports and scripts; raise ValidationError when the file is not accepted.
     """
     prepared = prepare_upload(file)
-    image = apps.get_model("articles", "Image")(created_by=created_by, **fields)
+    image = apps.get_model("images", "Image")(created_by=created_by, **fields)
     save_upload(image, prepared)
     return image
 

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import images
-from articles.models import Image, PreviewLink
-from tests.articles import image_files
+from articles.models import PreviewLink
+from images import images
+from images.models import Image
 from tests.factories import make_article, make_author, make_image, make_section
+from tests.images import image_files
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,9 @@
 """The image library in the admin: upload with preview, focal point, search, reuse.
 
-Registered from articles/admin.py, which also uses the thumbnail and preview helpers
-for the article list and form.
+The article admin uses the thumbnail and preview helpers for its list and form. This
+app imports nothing from articles: it reaches the articles that use an image through
+the reverse relation `Image.articles` (Article.lead_image) and names the publishing
+permission and the article admin's URL by their strings.
 """
 
 from django import forms
@@ -19,10 +21,14 @@ from django.utils.translation import ngettext
 
 from newsroom.forms import CleanTextMixin
 
-from . import images, workflow
-from .models import Article, Image
+from . import images
+from .models import Image
 
 FOCAL_STEP = "0.01"
+# Who may publish articles may also change every image (articles/workflow.py).
+PUBLISH_PERMISSION = "articles.publish_article"
+# Article states in which an image has gone out with an article.
+PUBLISHED_STATES = ("published", "killed")
 
 
 def admin_thumbnail(image):
@@ -55,14 +61,14 @@ def preview_data(image):
         "needs_alt": image.needs_alt,
         "caption": image.caption,
         "credit": image.credit,
-        "change_url": reverse("admin:articles_image_change", args=[quote(image.pk)]),
+        "change_url": reverse("admin:images_image_change", args=[quote(image.pk)]),
     }
 
 
 def lead_image_preview(image):
-    """Return the lead image block of the article form; static/articles/
+    """Return the lead image block of the article form; static/images/
     lead_image_preview.js refreshes it when another image is chosen."""
-    url = reverse("admin:articles_image_preview", args=[0])
+    url = reverse("admin:images_image_preview", args=[0])
     if image is None:
         body = format_html(
             '<p class="lead-image-preview__empty">{}</p>', _("Nog geen afbeelding.")
@@ -267,8 +273,8 @@ class ImageAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["articles/images_admin.css"]}
-        js = ["articles/focal_point.js"]
+        css = {"all": ["images/images_admin.css"]}
+        js = ["images/focal_point.js"]
 
     def get_queryset(self, request):
         return (
@@ -287,13 +293,11 @@ class ImageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or workflow.can_publish(request.user):
+        if obj is None or request.user.has_perm(PUBLISH_PERMISSION):
             return True
         return (
             obj.created_by_id == request.user.pk
-            and not obj.articles.filter(
-                status__in=[Article.Status.PUBLISHED, Article.Status.KILLED]
-            ).exists()
+            and not obj.articles.filter(status__in=PUBLISHED_STATES).exists()
         )
 
     # List columns.
@@ -436,7 +440,7 @@ class ImageAdmin(admin.ModelAdmin):
             path(
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
-                name="articles_image_preview",
+                name="images_image_preview",
             ),
             *super().get_urls(),
         ]

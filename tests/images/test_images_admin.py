@@ -5,18 +5,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Image
-from tests.articles import image_files
+from articles.models import Article
+from images.models import Image
 from tests.factories import make_article, make_image, make_member
+from tests.images import image_files
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:articles_image_changelist")
-ADD = reverse("admin:articles_image_add")
+CHANGELIST = reverse("admin:images_image_changelist")
+ADD = reverse("admin:images_image_add")
 
 
 def change_url(image):
-    return reverse("admin:articles_image_change", args=[image.pk])
+    return reverse("admin:images_image_change", args=[image.pk])
 
 
 def text(response):
@@ -88,7 +89,7 @@ def test_the_add_form_previews_the_upload_and_sets_a_focal_point(admin_client):
     page = text(admin_client.get(ADD))
 
     assert "data-focal-picker" in page
-    assert "articles/focal_point.js" in page
+    assert "images/focal_point.js" in page
     assert 'name="focal_x"' in page and 'step="0.01"' in page
     assert "Klik op het belangrijkste deel van de foto" in page
     assert "data-focal-source" in page  # the file input feeds the preview
@@ -127,7 +128,7 @@ def test_the_article_form_finds_images_by_caption(admin_client):
 
 def test_the_article_form_previews_a_newly_chosen_image(admin_client):
     image = make_image(alt="", caption="Markt in Fès", credit="Reuters")
-    url = reverse("admin:articles_image_preview", args=[image.pk])
+    url = reverse("admin:images_image_preview", args=[image.pk])
 
     data = admin_client.get(url).json()
 
@@ -137,7 +138,7 @@ def test_the_article_form_previews_a_newly_chosen_image(admin_client):
     assert "Reuters" in data["facts"]
     assert (
         admin_client.get(
-            reverse("admin:articles_image_preview", args=[image.pk + 99])
+            reverse("admin:images_image_preview", args=[image.pk + 99])
         ).status_code
         == 404
     )
@@ -146,7 +147,7 @@ def test_the_article_form_previews_a_newly_chosen_image(admin_client):
 def test_the_preview_needs_a_login(client):
     image = make_image()
 
-    response = client.get(reverse("admin:articles_image_preview", args=[image.pk]))
+    response = client.get(reverse("admin:images_image_preview", args=[image.pk]))
 
     assert response.status_code == 302
 
@@ -166,7 +167,7 @@ def test_an_image_in_use_cannot_be_deleted(admin_client):
     make_article(title="Haven breekt record", lead_image=image)
 
     response = admin_client.post(
-        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+        reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"}
     )
 
     page = text(response)
@@ -183,7 +184,7 @@ def test_deleting_an_image_removes_its_files(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+            reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"}
         )
 
     assert response.status_code == 302
@@ -214,5 +215,5 @@ def test_reporters_upload_and_fix_their_own_images_until_they_go_out(client):
 
     someone_elses = make_image()
     assert 'name="alt"' not in text(client.get(change_url(someone_elses)))
-    delete = reverse("admin:articles_image_delete", args=[someone_elses.pk])
+    delete = reverse("admin:images_image_delete", args=[someone_elses.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -13,8 +13,8 @@ after moving media storage, or when a save could not make them.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import images
-from articles.models import Image
+from images import images
+from images.models import Image
 
 
 class Command(BaseCommand):

@@ -5,39 +5,24 @@ import json
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from PIL import Image as PILImage
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles import image_files
+from tests.helpers import migrate_to
+from tests.images import image_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("articles", "0004_image_library")
 
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    if target is None:
-        target = executor.loader.graph.leaf_nodes("articles")[0]
-    executor.migrate([target])
-    executor.loader.build_graph()
-    # The state of every app, with articles at target.
-    others = [
-        node for node in executor.loader.graph.leaf_nodes() if node[0] != "articles"
-    ]
-    return executor.loader.project_state([target, *others]).apps
-
-
 @pytest.fixture
 def old_apps():
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     yield apps
-    migrate(None)
+    migrate_to()
 
 
 def legacy_article(apps, title, file_name, **fields):
@@ -107,7 +92,7 @@ def test_lead_images_become_library_images_with_clean_files_and_renditions(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        migrate(None)
+        migrate_to()
 
     first = Article.objects.get(pk=first.pk)
     image = first.lead_image
@@ -150,9 +135,9 @@ def test_the_migration_can_be_reversed(old_apps):
     legacy_article(
         old_apps, "Strand", name, lead_image_alt="Strand", lead_image_credit="ANP"
     )
-    migrate(None)
+    migrate_to()
 
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
 
     Article = apps.get_model("articles", "Article")
     article = Article.objects.get()

@@ -12,14 +12,14 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from articles import images
-from articles.models import Image
-from tests.articles import image_files
-from tests.articles.image_files import GPS_IFD, ORIENTATION, upload
+from images import images
+from images.models import Image
+from tests.images import image_files
+from tests.images.image_files import GPS_IFD, ORIENTATION, upload
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:articles_image_add")
+ADD = reverse("admin:images_image_add")
 
 
 def post_upload(client, file, *, follow=False, **fields):
@@ -272,7 +272,7 @@ def test_replacing_the_file_keeps_the_record_and_removes_the_old_file(
 ):
     image = images.create_image(image_files.photo_jpeg(), alt="Eerste foto")
     old_name = image.file.name
-    change = reverse("admin:articles_image_change", args=[image.pk])
+    change = reverse("admin:images_image_change", args=[image.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from articles.models import Image
-from tests.articles import image_files
+from images.models import Image
 from tests.browser import NARROW, WIDE, log_in
 from tests.factories import make_article, make_author, make_image, make_section
+from tests.images import image_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,9 +120,9 @@ def test_a_click_on_the_preview_sets_the_focal_point(
     image = article.lead_image
     context = logged_in_context(new_context, live_server, django_user_model)
     page = context.new_page()
-    page.goto(live_server.url + reverse("admin:articles_image_changelist"))
+    page.goto(live_server.url + reverse("admin:images_image_changelist"))
     screenshot(page, "beeldbank-1280")
-    page.goto(live_server.url + reverse("admin:articles_image_change", args=[image.pk]))
+    page.goto(live_server.url + reverse("admin:images_image_change", args=[image.pk]))
     preview = page.locator(".focal-picker__image")
     preview.wait_for()
     box = preview.bounding_box()
@@ -141,7 +141,7 @@ def test_a_click_on_the_preview_sets_the_focal_point(
     assert position.startswith("0%")  # the card crop moved to the left edge
     screenshot(page, "afbeelding-bewerken-1280")
     page.click("input[name=_save]")
-    page.wait_for_url("**/articles/image/")
+    page.wait_for_url("**/images/image/")
     context.close()
 
     image = Image.objects.get(pk=image.pk)
@@ -193,14 +193,14 @@ def test_a_chosen_file_is_previewed_before_upload(
     )
     page = context.new_page()
 
-    page.goto(live_server.url + reverse("admin:articles_image_add"))
+    page.goto(live_server.url + reverse("admin:images_image_add"))
     page.set_input_files("#id_file", str(photo))
     page.wait_for_selector(".focal-picker__image[src^='data:image/']")
     page.locator(".focal-picker__image").click(position={"x": 10, "y": 10})
     page.fill("#id_alt", "Kramen op de markt van Fès")
     screenshot(page, "afbeelding-toevoegen-360")
     page.click("input[name=_save]")
-    page.wait_for_url("**/articles/image/")
+    page.wait_for_url("**/images/image/")
     context.close()
 
     image = Image.objects.get()

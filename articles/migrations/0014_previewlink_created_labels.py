@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_sqlite_fulltext_vocabulary'),
+        ('articles', '0013_image_moves_to_images_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
