@@ -1,6 +1,6 @@
 """The image library in the admin: upload with preview, focal point, search, reuse.
 
-Registered when articles/admin/ imports it; the article admin also uses the thumbnail and preview helpers
+Registered from articles/admin.py, which also uses the thumbnail and preview helpers
 for the article list and form.
 """
 
