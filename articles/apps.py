@@ -15,10 +15,10 @@ class ArticlesConfig(AppConfig):
 
         from . import (
             credits,
-            fulltext,
             pagetags,
             signals,  # noqa: F401  (page cache invalidation)
         )
+        from .search import fulltext
         from .workflow import ensure_newsroom_groups
 
         credits.connect()
