@@ -515,7 +515,9 @@ class PreviewLinkView(ArticleDetailView):
         return response
 
     def get_queryset(self):
-        return Article.objects.select_related("section", "lead_image").with_credits()
+        return Article.objects.select_related(
+            "section", "lead_image"
+        ).with_bylines_tags()
 
 
 @require_safe

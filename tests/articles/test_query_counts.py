@@ -144,7 +144,7 @@ def test_page_query_budget(client, newsroom, url, expected):
 
 def test_article_page_with_stored_related_articles_keeps_its_budget(client, newsroom):
     newsroom(30)
-    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
 
     queries = queries_for(client, "/artikel/hoofdartikel/")
 

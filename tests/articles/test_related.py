@@ -196,11 +196,11 @@ def test_editing_a_related_title_shows_on_the_cached_page(client, page_cache, ar
     assert "Nieuwe kop in dezelfde rubriek" in page
 
 
-def test_refresh_related_fills_missing_lists_and_all_with_all(archive):
+def test_refresh_article_cache_fills_missing_lists_and_all_with_all(archive):
     economie, older, one_tag, same_section = archive
     out, err = io.StringIO(), io.StringIO()
 
-    call_command("refresh_related", stdout=out, stderr=err)
+    call_command("refresh_article_cache", stdout=out, stderr=err)
 
     unrelated = Article.objects.get(title="Niets gemeen")
     assert not Article.objects.filter(related_ids__isnull=True).exists()
@@ -209,9 +209,9 @@ def test_refresh_related_fills_missing_lists_and_all_with_all(archive):
     assert "4/4 articles (100%" in err.getvalue() and "/s)" in err.getvalue()
 
     Article.objects.filter(pk=older.pk).update(related_ids=[])
-    call_command("refresh_related", stdout=out, stderr=err)
+    call_command("refresh_article_cache", stdout=out, stderr=err)
     assert stored(older) == []
-    call_command("refresh_related", "--all", stdout=out, stderr=err)
+    call_command("refresh_article_cache", "--all", stdout=out, stderr=err)
     assert stored(older) == [one_tag.pk, unrelated.pk]
 
 
@@ -233,7 +233,7 @@ def test_import_seeds_stores_the_list_of_the_imported_article(tmp_path, settings
     assert stored(earlier) == [imported.pk]
 
 
-def test_refresh_related_ranks_as_the_site_does():
+def test_refresh_article_cache_ranks_as_the_site_does():
     now = timezone.now()
     sections = [make_section(name=name) for name in ("Politiek", "Sport", "Cultuur")]
     tags = ["rabat", "water", "energie", "voetbal", "film"]
@@ -247,7 +247,7 @@ def test_refresh_related_ranks_as_the_site_does():
             expires_at=now - timedelta(minutes=5) if n % 9 == 4 else None,
         )
 
-    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
 
     articles = list(Article.objects.all())
     assert sum(bool(article.related_ids) for article in articles) > 30

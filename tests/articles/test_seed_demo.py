@@ -10,9 +10,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles import credits, related
-from articles.management.commands import seed_demo
-from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
+from articles import bylines_tags, related
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleBylinesTags,
+    Author,
+    Section,
+)
+from demo.loader import DemoLoader
 from tests.factories import make_article, make_section, make_ticker_item
 from ticker.models import TickerItem
 
@@ -133,7 +139,7 @@ def test_a_query_while_articles_stream_in_fails_instead_of_waiting(monkeypatch):
         Author.objects.count()
         return []
 
-    monkeypatch.setattr(seed_demo.DemoLoader, "bylines", bylines_with_a_query)
+    monkeypatch.setattr(DemoLoader, "bylines", bylines_with_a_query)
     with pytest.raises(RuntimeError, match="No query while rows stream in"):
         seed(articles=5, ticker=0)
     assert not demo_articles().exists()
@@ -213,8 +219,8 @@ def test_bylines_and_tags_are_stored_as_the_site_stores_them():
     seed(articles=150, ticker=0)
 
     articles = list(demo_articles().values_list("pk", flat=True))
-    computed = credits.compute(articles)
-    stored = ArticleCredits.objects.filter(article__in=articles)
+    computed = bylines_tags.compute(articles)
+    stored = ArticleBylinesTags.objects.filter(article__in=articles)
     assert len(stored) == 150
     for row in stored:
         bylines, tags = computed[row.article_id]

@@ -346,8 +346,8 @@ def ensure_demo_images(user, count, seed=1):
 
     Return (ids, how many were made now).
     """
-    from .images import create_image
-    from .models import Image as LibraryImage
+    from articles.images import create_image
+    from articles.models import Image as LibraryImage
 
     ids = list(
         LibraryImage.objects.filter(created_by=user)
@@ -376,8 +376,8 @@ def remove_demo_images(user):
     the transaction commits; return (removed, kept)."""
     from django.db import transaction
 
-    from . import images
-    from .models import Image as LibraryImage
+    from articles import images
+    from articles.models import Image as LibraryImage
 
     demo = LibraryImage.objects.filter(created_by=user)
     kept = demo.filter(articles__isnull=False).distinct().count()
