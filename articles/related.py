@@ -14,7 +14,7 @@ page filters out until their time comes; so nothing needs to be recomputed when 
 embargo ends.
 
 The rule is written once, in RelatedWindow.rank(): a save reads the window around
-one article (three queries) and ranks it; the bulk loaders (seed_demo,
+one article (one query) and ranks it; the bulk loaders (seed_demo,
 refresh_article_cache) read every candidate once and rank each article with the
 same method.
 """
@@ -23,10 +23,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import chain
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
-from taggit.models import TaggedItem
 
 from . import rows
 from .models import Article, bounded_first
@@ -108,47 +106,46 @@ def stored_candidates():
     )
 
 
-def tag_ids(article_ids):
-    """Return {article id: [tag id, ...]} for article_ids (one query)."""
-    content_type = ContentType.objects.get_for_model(Article)
-    links = TaggedItem.objects.filter(
-        content_type=content_type, object_id__in=article_ids
-    ).order_by()
-    found = defaultdict(list)
-    for object_id, tag_id in links.values_list("object_id", "tag_id"):
-        found[object_id].append(tag_id)
-    return found
-
-
 def rank(article, candidates, *, keep=RELATED_STORED):
     """Return the ids of the candidates related to article, best first, at most keep.
 
-    Reads the WINDOW candidates published at or before the article and the WINDOW
-    after it, and the stored tags of those and of the article (so the ranking sees
-    what is stored, not what an unsaved instance holds): three queries.
+    One query reads the WINDOW candidates published at or before the article and
+    the WINDOW after it, and the stored tags of those and of the article itself
+    (so the ranking sees what is stored, not what an unsaved instance holds).
     """
     moment = article.published_at or timezone.now()
-    before = list(
+    before = (
         bounded_first(candidates, published_at__lte=moment)
         .order_by("-published_at", "-pk")
-        .values_list("pk", "section_id")[:WINDOW]
+        .values("pk")[:WINDOW]
     )
-    after = list(
+    after = (
         candidates.filter(published_at__gt=moment)
         .order_by("published_at", "pk")
-        .values_list("pk", "section_id")[:WINDOW]
+        .values("pk")[:WINDOW]
     )
-    before.reverse()
-    tags = tag_ids([pk for pk, _ in before + after] + [article.pk])
+    in_window = Q(pk__in=before) | Q(pk__in=after)
+    found = (
+        Article.objects.filter(in_window | Q(pk=article.pk))
+        .annotate(candidate=ExpressionWrapper(in_window, BooleanField()))
+        .order_by()
+        .values_list("pk", "published_at", "section_id", "candidate", "tags__id")
+    )
+    rows, tags = {}, defaultdict(list)
+    for pk, published_at, section_id, candidate, tag_id in found:
+        rows[pk] = (published_at, section_id, candidate)
+        if tag_id is not None:
+            tags[pk].append(tag_id)
     window = RelatedWindow(window=WINDOW, keep=keep)
-    own = None
-    for pk, section_id in before + after:
-        position = window.add(pk, section_id, tags.get(pk, ()))
+    own, position = None, 0
+    in_order = sorted((row[0], pk, row[1]) for pk, row in rows.items() if row[2])
+    for published_at, pk, section_id in in_order:
+        at = window.add(pk, section_id, tags.get(pk, ()))
+        if published_at <= moment:
+            position = at + 1
         if pk == article.pk:
-            own = position
-    return window.rank(
-        len(before), article.section_id, tags.get(article.pk, ()), own=own
-    )
+            own = at
+    return window.rank(position, article.section_id, tags.get(article.pk, ()), own=own)
 
 
 def live(article):
