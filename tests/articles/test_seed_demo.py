@@ -1,7 +1,9 @@
 """manage.py seed_demo: realistic demo content in bulk, and away again."""
 
+import ast
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -320,3 +322,33 @@ def test_a_second_run_reuses_the_pictures_and_flushing_removes_them(
 def test_images_out_of_range_is_a_clear_error():
     with pytest.raises(CommandError, match="--images must be between 0 and 200"):
         seed("--images", "500", articles=1)
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_PACKAGES = ["api", "articles", "editing", "newsroom", "ticker"]
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+@pytest.mark.django_db(False)
+def test_production_code_never_imports_the_demo_app():
+    sources = [
+        path
+        for package in PRODUCTION_PACKAGES
+        for path in (PROJECT / package).rglob("*.py")
+    ]
+    assert len(sources) > 50
+    offending = [
+        f"{path.relative_to(PROJECT)}: {module}"
+        for path in sources
+        for module in imported_modules(path)
+        if module == "demo" or module.startswith("demo.")
+    ]
+    assert offending == []
