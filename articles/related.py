@@ -14,7 +14,7 @@ page filters out until their time comes; so nothing needs to be recomputed when 
 embargo ends.
 
 The rule is written once, in RelatedWindow.rank(): a save reads the window around
-one article (one query) and ranks it; the bulk loaders (seed_demo,
+one article (three queries on indexes) and ranks it; the bulk loaders (seed_demo,
 refresh_article_cache) read every candidate once and rank each article with the
 same method.
 """
@@ -23,8 +23,10 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import chain
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
+from taggit.models import TaggedItem
 
 from . import rows
 from .models import Article, bounded_first
@@ -109,43 +111,39 @@ def stored_candidates():
 def rank(article, candidates, *, keep=RELATED_STORED):
     """Return the ids of the candidates related to article, best first, at most keep.
 
-    One query reads the WINDOW candidates published at or before the article and
-    the WINDOW after it, and the stored tags of those and of the article itself
-    (so the ranking sees what is stored, not what an unsaved instance holds).
+    Reads the WINDOW candidates published at or before the article and the WINDOW
+    after it (one index range each), then the stored tags of those and of the
+    article itself (so the ranking sees what is stored, not what an unsaved
+    instance holds): three queries, each on an index.
     """
     moment = article.published_at or timezone.now()
-    before = (
+    before = list(
         bounded_first(candidates, published_at__lte=moment)
         .order_by("-published_at", "-pk")
-        .values("pk")[:WINDOW]
+        .values_list("pk", "section_id")[:WINDOW]
     )
-    after = (
+    after = list(
         candidates.filter(published_at__gt=moment)
         .order_by("published_at", "pk")
-        .values("pk")[:WINDOW]
+        .values_list("pk", "section_id")[:WINDOW]
     )
-    in_window = Q(pk__in=before) | Q(pk__in=after)
-    found = (
-        Article.objects.filter(in_window | Q(pk=article.pk))
-        .annotate(candidate=ExpressionWrapper(in_window, BooleanField()))
-        .order_by()
-        .values_list("pk", "published_at", "section_id", "candidate", "tags__id")
+    in_order = before[::-1] + after
+    content_type = ContentType.objects.get_for_model(Article)
+    links = TaggedItem.objects.filter(
+        content_type=content_type,
+        object_id__in=[pk for pk, _ in in_order] + [article.pk],
     )
-    rows, tags = {}, defaultdict(list)
-    for pk, published_at, section_id, candidate, tag_id in found:
-        rows[pk] = (published_at, section_id, candidate)
-        if tag_id is not None:
-            tags[pk].append(tag_id)
+    tags = defaultdict(list)
+    for object_id, tag_id in links.order_by().values_list("object_id", "tag_id"):
+        tags[object_id].append(tag_id)
     window = RelatedWindow(window=WINDOW, keep=keep)
-    own, position = None, 0
-    in_order = sorted((row[0], pk, row[1]) for pk, row in rows.items() if row[2])
-    for published_at, pk, section_id in in_order:
-        at = window.add(pk, section_id, tags.get(pk, ()))
-        if published_at <= moment:
-            position = at + 1
+    own = None
+    for pk, section_id in in_order:
+        position = window.add(pk, section_id, tags.get(pk, ()))
         if pk == article.pk:
-            own = at
-    return window.rank(position, article.section_id, tags.get(article.pk, ()), own=own)
+            own = position
+    own_tags = tags.get(article.pk, ())
+    return window.rank(len(before), article.section_id, own_tags, own=own)
 
 
 def live(article):
