@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.html import sanitize_html
-from articles.models import ArticleAuthor, ArticleCredits, reverse_slug
+from articles.models import ArticleAuthor, ArticleBylinesTags, reverse_slug
 from images.images import renditions_of
 
 ARTICLE_FIELDS = (
@@ -148,7 +148,7 @@ class Builder:
             elif name == "section":
                 values[name] = self.section(article.section)
             elif name == "tags":
-                values[name] = [self.tag(*tag) for tag in credits(article)[1]]
+                values[name] = [self.tag(*tag) for tag in bylines_and_tags(article)[1]]
             elif name == "bylines":
                 values[name] = [
                     {
@@ -156,7 +156,7 @@ class Builder:
                         "role": role or None,
                         "role_label": self.role_labels.get(role, role) or None,
                     }
-                    for pk, author_name, slug, role in credits(article)[0]
+                    for pk, author_name, slug, role in bylines_and_tags(article)[0]
                 ]
             elif name == "published_at":
                 values[name] = iso(article.published_at)
@@ -169,13 +169,14 @@ class Builder:
         return values
 
 
-def credits(article):
+def bylines_and_tags(article):
     """Return article's bylines ([author id, name, slug, role]) and tags ([id, name,
-    slug]) as articles/credits.py stores them: from the row with_credits() joined,
-    else read from the tables (Article.byline and tag_list)."""
+    slug]) as articles/bylines_tags.py stores them: from the row
+    with_bylines_tags() joined, else read from the tables (Article.byline and
+    tag_list)."""
     try:
-        stored = article.credits
-    except ArticleCredits.DoesNotExist:
+        stored = article.bylines_tags
+    except ArticleBylinesTags.DoesNotExist:
         stored = None
     if stored is not None:
         return stored.bylines, stored.tags

@@ -126,7 +126,7 @@ def with_fields(articles, fields):
         deferred.discard("related_ids")
     articles = articles.select_related("section", "lead_image")
     if "tags" in fields or "bylines" in fields:
-        articles = articles.with_credits()
+        articles = articles.with_bylines_tags()
     return articles.defer(*deferred)
 
 
@@ -315,7 +315,7 @@ class ArticleDetailView(PublicAPIView):
             raise NotFound(_("Dit artikel bestaat niet of is niet openbaar."))
         article = (
             Article.objects.select_related("section", "lead_image")
-            .with_credits()
+            .with_bylines_tags()
             .filter(pk=pk)
             .first()
         )

@@ -14,14 +14,14 @@ class ArticlesConfig(AppConfig):
         from newsroom import cachetags
 
         from . import (
-            credits,
-            fulltext,
+            bylines_tags,
             pagetags,
             signals,  # noqa: F401  (page cache invalidation)
         )
+        from .search import fulltext
         from .workflow import ensure_newsroom_groups
 
-        credits.connect()
+        bylines_tags.connect()
         cachetags.register_clock(pagetags.next_change)
         # Articles follow their tag links into every revision (see models.py).
         if not reversion.is_registered(TaggedItem):

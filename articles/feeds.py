@@ -93,7 +93,7 @@ class LatestArticlesFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_queryset(self, obj):
-        return Article.objects.for_listing().with_credits()
+        return Article.objects.for_listing().with_bylines_tags()
 
     def items(self, obj=None):
         items = list(self.get_queryset(obj)[:FEED_ITEMS])

@@ -1,6 +1,8 @@
-"""Server-side allow-list sanitising of article body HTML (nh3: Ammonia bindings)."""
+"""Article body HTML: the editor's tools, and server-side allow-list sanitising of
+what it sends (nh3: Ammonia bindings)."""
 
 import nh3
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -14,6 +16,32 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# The body editor's tools: only what ALLOWED_TAGS keeps.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+    # The same menu with Dutch labels and tooltips (editing/static/editing/editor.js).
+    "Menu": False,
+    "DutchMenu": {"groups": DEFAULT_MENU_GROUPS},
+}
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,

@@ -6,11 +6,12 @@ article page's own row (53 columns over four tables) and its related cards, abou
 written once from the models' fields (Model._meta) and run with Model.objects.raw(),
 which converts the article's columns as a queryset would.
 
-The joined rows (section, lead image, stored credits) come back as extra columns and
-become instances through Model.from_db(), each value converted by its own field
-(from_db_value(), to_python()). Only fields whose value needs nothing more are read
-from joined tables: not dates, which SQLite returns as text and only the database
-backend converts. Such fields stay deferred, loaded on first use like any other.
+The joined rows (section, lead image, stored bylines and tags) come back as extra
+columns and become instances through Model.from_db(), each value converted by its
+own field (from_db_value(), to_python()). Only fields whose value needs nothing
+more are read from joined tables: not dates, which SQLite returns as text and only
+the database backend converts. Such fields stay deferred, loaded on first use like
+any other.
 """
 
 import functools
@@ -20,7 +21,7 @@ from django.db import connections, models, router
 
 from images.models import Image
 
-from .models import CARD_DEFERRED, Article, ArticleCredits, Section
+from .models import CARD_DEFERRED, Article, ArticleBylinesTags, Section
 
 # Converted by the database backend, not by the field: never read from a join.
 BACKEND_CONVERTED = {
@@ -47,7 +48,7 @@ class Join:
 JOINS = {
     "section": Join("section", Section, "section_id", "id"),
     "lead_image": Join("lead_image", Image, "lead_image_id", "id"),
-    "credits": Join("credits", ArticleCredits, "id", "article_id"),
+    "bylines_tags": Join("bylines_tags", ArticleBylinesTags, "id", "article_id"),
 }
 
 
@@ -121,7 +122,9 @@ def _convert(field, value, connection):
     return field.to_python(value)
 
 
-ARTICLE_PAGE = JoinedQuery("a.slug = %s", joins=["section", "lead_image", "credits"])
+ARTICLE_PAGE = JoinedQuery(
+    "a.slug = %s", joins=["section", "lead_image", "bylines_tags"]
+)
 CARDS = JoinedQuery("", joins=["section", "lead_image"], deferred=CARD_DEFERRED)
 # For a caller that has the sections at hand already (the front page).
 CARDS_WITHOUT_SECTION = JoinedQuery("", joins=["lead_image"], deferred=CARD_DEFERRED)
@@ -129,7 +132,7 @@ CARDS_WITHOUT_SECTION = JoinedQuery("", joins=["lead_image"], deferred=CARD_DEFE
 
 def article_page(slug):
     """Return the article with this slug, with its section, lead image and stored
-    credits, or None."""
+    bylines and tags, or None."""
     found = ARTICLE_PAGE(slug)
     return found[0] if found else None
 

@@ -27,7 +27,7 @@ from newsroom import cachetags
 from .models import (
     Article,
     ArticleAuthor,
-    ArticleCredits,
+    ArticleBylinesTags,
     ArticleUpdate,
     Author,
     PreviewLink,
@@ -38,7 +38,7 @@ from .pagetags import public_tags
 
 PUBLIC_APPS = frozenset({"articles", "images", "taggit"})
 # Rows readers never see, or that only change along with rows handled below.
-PRIVATE_MODELS = frozenset({PreviewLink, ArticleCredits, SlugRedirect})
+PRIVATE_MODELS = frozenset({PreviewLink, ArticleBylinesTags, SlugRedirect})
 HANDLED_MODELS = frozenset(
     {Article, ArticleAuthor, ArticleUpdate, Author, Image, Section, Tag, TaggedItem}
 )

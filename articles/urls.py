@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .search.views import SearchView
 
 
 class UnicodeSlugConverter:
@@ -31,7 +32,7 @@ urlpatterns = [
     path("auteur/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("auteur/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("auteur/<uslug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_atom"),
-    path("zoeken/", views.SearchView.as_view(), name="search"),
+    path("zoeken/", SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("archief/", views.ArticleArchiveView.as_view(), name="archive"),
     path(

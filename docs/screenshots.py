@@ -3,7 +3,7 @@
     .venv/bin/python docs/screenshots.py
 
 Builds a throwaway SQLite database with demo content (pictures drawn by
-articles/demo_images.py), serves it with runserver on a free loopback port and
+demo/pictures.py), serves it with runserver on a free loopback port and
 photographs the admin and the breaking-news banner with headless Chromium
 (/usr/bin/chromium): on a desktop (1280x800) and, for the lists, the dashboard, the
 article form and the banner, on a phone too (390x844, names ending in -telefoon).
@@ -46,8 +46,8 @@ def make_demo_content():
     from django.utils import timezone
     from reversion import create_revision, set_user
 
-    from articles.demo_images import demo_pictures
     from articles.models import Article, ArticleAuthor, Author, Section
+    from demo.pictures import demo_pictures
     from images.images import create_image
     from ticker.models import TickerItem
 

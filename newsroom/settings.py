@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """Index the articles for full-text search, on SQLite only.
 
 An external-content FTS5 table over title, lead and body, triggers that keep it in
-sync, and a 'rebuild' that fills it from the existing articles (articles/fulltext.py
+sync, and a 'rebuild' that fills it from the existing articles (articles/search/fulltext.py
 holds the SQL). PostgreSQL has its own index (0008_search_document); an SQLite
 without FTS5 migrates without it and searches by substring.
 """
@@ -12,7 +12,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from articles import fulltext
+    from articles.search import fulltext
 
     fulltext.install(schema_editor.connection)
 
@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from articles import fulltext
+    from articles.search import fulltext
 
     fulltext.uninstall(schema_editor.connection)
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import search
 from articles.models import Article, Section
 from articles.pagination import ArticlePaginator
+from articles.search import postgres, sqlite
 from articles.views import ArticleListMixin, TaggedArticleListView
 from tests.factories import (
     make_article,
@@ -124,10 +124,10 @@ def test_page_queries_do_not_grow_with_articles(
         # (also the menu), every card of the page.
         ("/", 4),
         # Ticker, article (with section, image, and its bylines and tags stored
-        # with it), related (never stored here: ranked live, one range with the
-        # tags counted per candidate), menu. The update log only for an article
-        # that had a public update.
-        ("/artikel/hoofdartikel/", 4),
+        # with it), related (never stored here: ranked live, as a save ranks:
+        # the window before and after, their tags, then the cards), menu. The
+        # update log only for an article that had a public update.
+        ("/artikel/hoofdartikel/", 7),
         # Section, capped count, page, ticker, menu.
         ("/rubriek/rubriek-a/", 5),
         ("/tag/marokko/", 5),
@@ -144,11 +144,11 @@ def test_page_query_budget(client, newsroom, url, expected):
 
 def test_article_page_with_stored_related_articles_keeps_its_budget(client, newsroom):
     newsroom(30)
-    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
 
     queries = queries_for(client, "/artikel/hoofdartikel/")
 
-    # The same four, the related articles now the stored ids that are public.
+    # Four: the related articles now the stored ids that are public.
     assert len(queries) == 4
     assert not any("COUNT(" in sql.upper() for sql in queries)
 
@@ -165,7 +165,8 @@ def test_lists_never_count_the_whole_archive(client, newsroom, url):
 
 
 def test_search_reads_a_bounded_number_of_candidates(client, newsroom, monkeypatch):
-    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 7)
+    for backend in (postgres, sqlite):
+        monkeypatch.setattr(backend, "SEARCH_CANDIDATES", 7)
     newsroom(12)
 
     sqls = queries_for(client, "/zoeken/?q=artikel")

@@ -194,11 +194,11 @@ def test_editing_a_related_title_shows_on_the_cached_page(client, page_cache, ar
     assert "Nieuwe kop in dezelfde rubriek" in page
 
 
-def test_refresh_related_fills_missing_lists_and_all_with_all(archive):
+def test_refresh_article_cache_fills_missing_lists_and_all_with_all(archive):
     economie, older, one_tag, same_section = archive
     out, err = io.StringIO(), io.StringIO()
 
-    call_command("refresh_related", stdout=out, stderr=err)
+    call_command("refresh_article_cache", stdout=out, stderr=err)
 
     unrelated = Article.objects.get(title="Niets gemeen")
     assert not Article.objects.filter(related_ids__isnull=True).exists()
@@ -207,9 +207,9 @@ def test_refresh_related_fills_missing_lists_and_all_with_all(archive):
     assert "4/4 articles (100%" in err.getvalue() and "/s)" in err.getvalue()
 
     Article.objects.filter(pk=older.pk).update(related_ids=[])
-    call_command("refresh_related", stdout=out, stderr=err)
+    call_command("refresh_article_cache", stdout=out, stderr=err)
     assert stored(older) == []
-    call_command("refresh_related", "--all", stdout=out, stderr=err)
+    call_command("refresh_article_cache", "--all", stdout=out, stderr=err)
     assert stored(older) == [one_tag.pk, unrelated.pk]
 
 
@@ -231,7 +231,7 @@ def test_import_seeds_stores_the_list_of_the_imported_article(tmp_path, settings
     assert stored(earlier) == [imported.pk]
 
 
-def test_refresh_related_ranks_as_the_site_does():
+def test_refresh_article_cache_ranks_as_the_site_does():
     now = timezone.now()
     sections = [make_section(name=name) for name in ("Politiek", "Sport", "Cultuur")]
     tags = ["rabat", "water", "energie", "voetbal", "film"]
@@ -245,9 +245,49 @@ def test_refresh_related_ranks_as_the_site_does():
             expires_at=now - timedelta(minutes=5) if n % 9 == 4 else None,
         )
 
-    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
 
     articles = list(Article.objects.all())
     assert sum(bool(article.related_ids) for article in articles) > 30
     for article in articles:
         assert article.related_ids == related.compute(article), article.title
+
+
+def test_the_rule_shared_tags_first_then_section_newest_first_within_the_window():
+    # Positions 0..6 in publication order; the article sits after position 3.
+    window = related.RelatedWindow(window=3, keep=4)
+    for pk, section, tags in [
+        (10, "a", ["rabat"]),  # outside the window (more than 3 before)
+        (11, "a", []),
+        (12, "b", ["rabat"]),
+        (13, "a", ["rabat", "water"]),
+        (14, "b", ["water"]),
+        (15, "c", []),
+        (16, "a", ["rabat"]),
+        (17, "a", ["rabat", "water"]),  # outside the window (more than 3 after)
+    ]:
+        window.add(pk, section, tags)
+
+    ranked = window.rank(4, "a", ["rabat", "water"], own=None)
+
+    # Two tags, then one (newest first), then the same section without tags.
+    assert ranked == [13, 16, 14, 12]
+    # Its own position never ranks; a section alone still counts.
+    assert window.rank(4, "a", [], own=3) == [16, 11]
+
+
+def test_a_save_and_the_bulk_ranking_agree_where_times_tie():
+    moment = timezone.now() - timedelta(hours=1)
+    section = make_section(name="Economie")
+    same_time = [
+        make_article(section=section, tags=["haven"], published_at=moment)
+        for _ in range(5)
+    ]
+
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
+
+    for article in same_time:
+        article.refresh_from_db()
+        assert article.related_ids == related.compute(article)
+        assert article.pk not in article.related_ids
+        assert len(article.related_ids) == 4

@@ -50,13 +50,13 @@ def article():
 def test_the_article_page_row_is_the_querysets(article, django_assert_num_queries):
     expected = (
         Article.objects.select_related("section", "lead_image")
-        .with_credits()
+        .with_bylines_tags()
         .get(pk=article.pk)
     )
 
     with django_assert_num_queries(1):
         found = rows.article_page(article.slug)
-        section, image, credits = found.section, found.lead_image, found.credits
+        section, image, stored = found.section, found.lead_image, found.bylines_tags
 
     assert values(found, article_fields()) == values(expected, article_fields())
     assert values(section, ["pk", "name", "slug", "order", "description"]) == (
@@ -65,9 +65,9 @@ def test_the_article_page_row_is_the_querysets(article, django_assert_num_querie
     assert values(image, IMAGE_FIELDS) == values(expected.lead_image, IMAGE_FIELDS)
     assert image.decorative is True
     assert image.renditions and isinstance(image.renditions, dict)
-    assert (credits.bylines, credits.tags) == (
-        expected.credits.bylines,
-        expected.credits.tags,
+    assert (stored.bylines, stored.tags) == (
+        expected.bylines_tags.bylines,
+        expected.bylines_tags.tags,
     )
     assert [(b.author.name, b.role) for b in found.byline] == [
         (b.author.name, b.role) for b in expected.byline
@@ -77,10 +77,10 @@ def test_the_article_page_row_is_the_querysets(article, django_assert_num_querie
     assert image.created_at == expected.lead_image.created_at
 
 
-def test_an_article_without_section_image_or_stored_credits(article):
+def test_an_article_without_section_image_or_stored_bylines_tags(article):
     bare = make_article(title="Kaal")
     Article.objects.filter(pk=bare.pk).update(section=None)
-    bare.credits.delete()
+    bare.bylines_tags.delete()
 
     found = rows.article_page(bare.slug)
 

@@ -8,12 +8,20 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import fulltext, search
+from articles import search
 from articles.models import Article
+from articles.search import fulltext, postgres, sqlite
 from tests.factories import make_article, make_member
 from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
+
+
+def rank_at_most(monkeypatch, count):
+    """Rank only the newest count matches, on either database."""
+    for module in (postgres, sqlite):
+        monkeypatch.setattr(module, "SEARCH_CANDIDATES", count)
+
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -104,7 +112,7 @@ def test_postgres_uses_the_gin_index():
     make_article(title="Datacenter", lead="", body="")
     query = SearchQuery("datacenters", search_type="websearch", config="dutch")
     # The stored document (migration 0008), which search_articles() matches on.
-    matches = Article.objects.alias(document=search.SearchDocument()).filter(
+    matches = Article.objects.alias(document=postgres.SearchDocument()).filter(
         document=query
     )
 
@@ -120,8 +128,8 @@ def test_postgres_uses_the_gin_index():
 def test_postgres_finds_the_same_newest_candidates_from_either_index(
     client, monkeypatch, index_first
 ):
-    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
-    monkeypatch.setattr(search, "_index_first", lambda articles, matches: index_first)
+    rank_at_most(monkeypatch, 3)
+    monkeypatch.setattr(postgres, "index_first", lambda articles, matches: index_first)
     now = timezone.now()
     for hours in range(1, 6):
         make_article(
@@ -139,7 +147,7 @@ def test_postgres_finds_the_same_newest_candidates_from_either_index(
 def test_postgres_starts_from_the_search_index_only_for_a_word_in_few_articles(
     monkeypatch,
 ):
-    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 1)
+    rank_at_most(monkeypatch, 1)
     for n in range(60):
         word = "karavaan" if n < 2 else "markt"
         make_article(title=f"Bericht {n}", lead=f"Over de {word}.", body="")
@@ -149,10 +157,10 @@ def test_postgres_starts_from_the_search_index_only_for_a_word_in_few_articles(
 
     def index_first(word):
         query = SearchQuery(word, search_type="websearch", config="dutch")
-        matches = published.alias(document=search.SearchDocument()).filter(
+        matches = published.alias(document=postgres.SearchDocument()).filter(
             document=query
         )
-        return search._index_first(published, matches)
+        return postgres.index_first(published, matches)
 
     # 2 matches: sorting them beats reading the newest articles until one matches.
     # 58 of 60: the newest article almost always matches; the walk wins.
@@ -219,7 +227,7 @@ def test_sqlite_searches_its_fts5_index_title_first_and_finds_plurals(client):
 
 def fts_expression(text):
     """The FTS5 query that SQLite search runs for text."""
-    sql, params = search._fts_query_sql(search.clean_query(text))
+    sql, params = sqlite.fts_query_sql(search.clean_query(text))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", params)
         return cursor.fetchone()[0]
@@ -326,8 +334,8 @@ def test_lone_operators_are_answered(client, query):
 def test_fts_query_quotes_every_word_and_stems_it():
     query = search.clean_query('Datacenters "OR" NEAR(x* ^y) -')
 
-    assert search.fts_query(query) == ('"datacenter"* AND "or"* AND "near"*')
-    assert search.fts_query(search.clean_query("__ -")) == ""
+    assert sqlite.fts_query(query) == ('"datacenter"* AND "or"* AND "near"*')
+    assert sqlite.fts_query(search.clean_query("__ -")) == ""
 
 
 def test_unpublished_expired_and_killed_articles_are_never_found(client):
@@ -427,7 +435,7 @@ def _fig_articles(now, count, **overrides):
 
 
 def test_only_the_newest_candidates_are_ranked(client, monkeypatch):
-    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    rank_at_most(monkeypatch, 3)
     now = timezone.now()
     best = make_article(
         title="Vijgen, vijgen en nog eens vijgen",
@@ -450,7 +458,7 @@ def test_only_the_newest_candidates_are_ranked(client, monkeypatch):
 # "rijp" the word itself (each late article looked up).
 @pytest.mark.parametrize("word", ["vijgen", "rijp"])
 def test_candidates_go_by_publication_time_not_by_id(client, monkeypatch, word):
-    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    rank_at_most(monkeypatch, 3)
     now = timezone.now()
     # Written first (the lowest id, far below the pool of newest ids), published
     # last: an embargoed article, or a draft that waited.
@@ -689,7 +697,7 @@ def test_header_has_a_search_form_on_every_page(client):
 
 @sqlite_only
 def test_sqlite_without_fts5_falls_back_to_substrings(client, monkeypatch):
-    monkeypatch.setattr(search.fulltext, "is_ready", lambda connection: False)
+    monkeypatch.setattr(fulltext, "is_ready", lambda connection: False)
     make_article(title="Bericht", lead="", body="<p>Een AI-datacenter erbij.</p>")
     make_article(title="Nieuw datacenter in Tanger", lead="", body="")
 

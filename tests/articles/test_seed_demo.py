@@ -1,7 +1,9 @@
 """manage.py seed_demo: realistic demo content in bulk, and away again."""
 
+import ast
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,9 +12,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles import credits, related
-from articles.management.commands import seed_demo
-from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
+from articles import bylines_tags, related
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleBylinesTags,
+    Author,
+    Section,
+)
+from demo.loader import DemoLoader
 from tests.factories import make_article, make_section, make_ticker_item
 from ticker.models import TickerItem
 
@@ -133,7 +141,7 @@ def test_a_query_while_articles_stream_in_fails_instead_of_waiting(monkeypatch):
         Author.objects.count()
         return []
 
-    monkeypatch.setattr(seed_demo.DemoLoader, "bylines", bylines_with_a_query)
+    monkeypatch.setattr(DemoLoader, "bylines", bylines_with_a_query)
     with pytest.raises(RuntimeError, match="No query while rows stream in"):
         seed(articles=5, ticker=0)
     assert not demo_articles().exists()
@@ -213,8 +221,8 @@ def test_bylines_and_tags_are_stored_as_the_site_stores_them():
     seed(articles=150, ticker=0)
 
     articles = list(demo_articles().values_list("pk", flat=True))
-    computed = credits.compute(articles)
-    stored = ArticleCredits.objects.filter(article__in=articles)
+    computed = bylines_tags.compute(articles)
+    stored = ArticleBylinesTags.objects.filter(article__in=articles)
     assert len(stored) == 150
     for row in stored:
         bylines, tags = computed[row.article_id]
@@ -314,3 +322,33 @@ def test_a_second_run_reuses_the_pictures_and_flushing_removes_them(
 def test_images_out_of_range_is_a_clear_error():
     with pytest.raises(CommandError, match="--images must be between 0 and 200"):
         seed("--images", "500", articles=1)
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_PACKAGES = ["api", "articles", "editing", "newsroom", "ticker"]
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+@pytest.mark.django_db(False)
+def test_production_code_never_imports_the_demo_app():
+    sources = [
+        path
+        for package in PRODUCTION_PACKAGES
+        for path in (PROJECT / package).rglob("*.py")
+    ]
+    assert len(sources) > 50
+    offending = [
+        f"{path.relative_to(PROJECT)}: {module}"
+        for path in sources
+        for module in imported_modules(path)
+        if module == "demo" or module.startswith("demo.")
+    ]
+    assert offending == []

@@ -1,5 +1,5 @@
 /*
- * The byline picker (articles/bylines_admin.py): each author in the list gets a
+ * The byline picker (articles/admin/bylines.py): each author in the list gets a
  * second line (role, e-mail domain or bio) to tell namesakes apart. Runs before the
  * admin's autocomplete.js starts select2 on the page (at DOMContentLoaded), so
  * setting select2's defaults reaches every picker, also in rows added later.

@@ -1,4 +1,4 @@
-"""Bylines and tags stored with each article (articles/credits.py): the pages show
+"""Bylines and tags stored with each article (articles/bylines_tags.py): the pages show
 every change to them, however it is made, and never a stale or missing one."""
 
 import io
@@ -15,7 +15,7 @@ from django.urls import reverse
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, ArticleCredits
+from articles.models import Article, ArticleAuthor, ArticleBylinesTags
 from tests.factories import make_article, make_author
 from tests.helpers import admin_form_data, post_change
 
@@ -27,7 +27,7 @@ def minor_change(client, article, **overrides):
     return post_change(client, article, change_kind="minor", **overrides)
 
 
-def credits_on_page(article, stored=True):
+def bylines_tags_on_page(article, stored=True):
     """Return the (author name, link) pairs and tag names the article page shows a
     reader, checking that they came with the article (stored), not from the
     bylines and tags tables."""
@@ -47,7 +47,7 @@ def credits_on_page(article, stored=True):
     return [(name, link) for link, name in authors], tags
 
 
-def feed_credits():
+def feed_bylines_tags():
     """Return the author and categories of the feed's only entry."""
     (entry,) = feedparser.parse(Client().get("/feed/").content).entries
     return entry.author, [tag.term for tag in entry.tags]
@@ -65,7 +65,7 @@ def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_cli
     )
 
     assert response.status_code == 302
-    assert credits_on_page(article) == (
+    assert bylines_tags_on_page(article) == (
         [
             ("Nadia Amrani", "/auteur/nadia-amrani/"),
             ("Karim Tazi", "/auteur/karim-tazi/"),
@@ -73,7 +73,7 @@ def test_an_editors_bylines_and_tags_show_on_the_page_and_in_the_feed(editor_cli
         ["droogte", "water"],
     )
     assert "(foto)" in Client().get(article.get_absolute_url()).content.decode()
-    assert feed_credits() == ("Nadia Amrani en Karim Tazi", ["droogte", "water"])
+    assert feed_bylines_tags() == ("Nadia Amrani en Karim Tazi", ["droogte", "water"])
 
 
 def test_removed_bylines_and_tags_leave_the_page(editor_client):
@@ -81,7 +81,7 @@ def test_removed_bylines_and_tags_leave_the_page(editor_client):
 
     minor_change(editor_client, article, tags="zon", **{"bylines-0-DELETE": "on"})
 
-    assert credits_on_page(article) == ([], ["zon"])
+    assert bylines_tags_on_page(article) == ([], ["zon"])
 
 
 def test_tags_changed_in_code_show_at_once():
@@ -89,13 +89,13 @@ def test_tags_changed_in_code_show_at_once():
 
     article.tags.add("energie", "Zagora")
     # Alphabetically, whatever the case.
-    assert credits_on_page(article)[1] == ["energie", "water", "Zagora"]
+    assert bylines_tags_on_page(article)[1] == ["energie", "water", "Zagora"]
     article.tags.remove("water", "Zagora")
-    assert credits_on_page(article)[1] == ["energie"]
+    assert bylines_tags_on_page(article)[1] == ["energie"]
     article.tags.set(["haven", "visserij"])
-    assert credits_on_page(article)[1] == ["haven", "visserij"]
+    assert bylines_tags_on_page(article)[1] == ["haven", "visserij"]
     article.tags.clear()
-    assert credits_on_page(article)[1] == []
+    assert bylines_tags_on_page(article)[1] == []
 
 
 def test_authors_added_through_the_many_to_many_show_at_once():
@@ -104,17 +104,17 @@ def test_authors_added_through_the_many_to_many_show_at_once():
 
     first.authors.add(nadia, through_defaults={"role": "tekst"})
     karim.articles.add(first, second)
-    assert credits_on_page(first)[0] == [
+    assert bylines_tags_on_page(first)[0] == [
         ("Nadia", "/auteur/nadia/"),
         ("Karim", "/auteur/karim/"),
     ]
-    assert credits_on_page(second)[0] == [("Karim", "/auteur/karim/")]
+    assert bylines_tags_on_page(second)[0] == [("Karim", "/auteur/karim/")]
 
     first.authors.set([karim])
-    assert credits_on_page(first)[0] == [("Karim", "/auteur/karim/")]
+    assert bylines_tags_on_page(first)[0] == [("Karim", "/auteur/karim/")]
     karim.articles.clear()
-    assert credits_on_page(first)[0] == []
-    assert credits_on_page(second)[0] == []
+    assert bylines_tags_on_page(first)[0] == []
+    assert bylines_tags_on_page(second)[0] == []
 
 
 def test_a_byline_or_tag_moved_to_another_article_leaves_the_first():
@@ -129,8 +129,8 @@ def test_a_byline_or_tag_moved_to_another_article_leaves_the_first():
     link.object_id = second.pk
     link.save()
 
-    assert credits_on_page(first) == ([], [])
-    assert credits_on_page(second) == ([("Nadia", "/auteur/nadia/")], ["water"])
+    assert bylines_tags_on_page(first) == ([], [])
+    assert bylines_tags_on_page(second) == ([("Nadia", "/auteur/nadia/")], ["water"])
 
 
 def test_a_renamed_author_is_renamed_on_every_article():
@@ -143,8 +143,8 @@ def test_a_renamed_author_is_renamed_on_every_article():
     author.save()
 
     renamed = ("Nadia El Amrani", "/auteur/nadia-el-amrani/")
-    assert credits_on_page(first)[0] == [renamed]
-    assert credits_on_page(second)[0][1] == renamed
+    assert bylines_tags_on_page(first)[0] == [renamed]
+    assert bylines_tags_on_page(second)[0][1] == renamed
 
 
 def test_a_renamed_or_deleted_tag_changes_every_article():
@@ -154,12 +154,12 @@ def test_a_renamed_or_deleted_tag_changes_every_article():
 
     tag.name = "Marrakesh"
     tag.save()
-    assert credits_on_page(first)[1] == ["Marrakesh", "toerisme"]
-    assert credits_on_page(second)[1] == ["Marrakesh"]
+    assert bylines_tags_on_page(first)[1] == ["Marrakesh", "toerisme"]
+    assert bylines_tags_on_page(second)[1] == ["Marrakesh"]
 
     tag.delete()
-    assert credits_on_page(first)[1] == ["toerisme"]
-    assert credits_on_page(second)[1] == []
+    assert bylines_tags_on_page(first)[1] == ["toerisme"]
+    assert bylines_tags_on_page(second)[1] == []
 
 
 def test_a_restored_revision_brings_back_its_bylines_and_tags(editor_client):
@@ -168,7 +168,7 @@ def test_a_restored_revision_brings_back_its_bylines_and_tags(editor_client):
     minor_change(editor_client, article)
     good = Version.objects.get_for_object(article).first()
     minor_change(editor_client, article, tags="droogte", **{"bylines-0-DELETE": "on"})
-    assert credits_on_page(article) == ([], ["droogte"])
+    assert bylines_tags_on_page(article) == ([], ["droogte"])
 
     url = reverse("admin:articles_article_revision", args=[article.pk, good.pk])
     response = editor_client.post(
@@ -177,7 +177,7 @@ def test_a_restored_revision_brings_back_its_bylines_and_tags(editor_client):
 
     assert response.status_code == 302
 
-    assert credits_on_page(article) == (
+    assert bylines_tags_on_page(article) == (
         [("Nadia", "/auteur/nadia/")],
         ["water"],
     )
@@ -199,39 +199,39 @@ def test_articles_with_bylines_and_tags_can_be_deleted(editor_client):
     Article.objects.filter(pk__in=[two.pk, three.pk]).delete()
 
     assert not Article.objects.exists()
-    assert not ArticleCredits.objects.exists()
+    assert not ArticleBylinesTags.objects.exists()
     assert not ArticleAuthor.objects.exists()
 
 
-def test_an_article_without_stored_credits_is_read_from_the_tables():
+def test_an_article_without_stored_bylines_tags_is_read_from_the_tables():
     article = make_article(authors=[make_author(name="Nadia")], tags=["water"])
     # As a row written around the ORM (raw SQL, an older release) would be.
-    ArticleCredits.objects.filter(article=article).delete()
+    ArticleBylinesTags.objects.filter(article=article).delete()
 
-    assert credits_on_page(article, stored=False) == (
+    assert bylines_tags_on_page(article, stored=False) == (
         [("Nadia", "/auteur/nadia/")],
         ["water"],
     )
 
-    call_command("refresh_related", stdout=io.StringIO(), stderr=io.StringIO())
-    stored = ArticleCredits.objects.get(article=article)
+    call_command("refresh_article_cache", stdout=io.StringIO(), stderr=io.StringIO())
+    stored = ArticleBylinesTags.objects.get(article=article)
     assert stored.bylines[0][1:3] == ["Nadia", "nadia"]
     assert [tag[1] for tag in stored.tags] == ["water"]
 
 
-def test_a_new_article_starts_with_empty_stored_credits(
+def test_a_new_article_starts_with_empty_stored_bylines_tags(
     client, django_assert_num_queries
 ):
     article = make_article()
 
-    assert ArticleCredits.objects.get(article=article).bylines == []
-    cards = Article.objects.with_credits().get(pk=article.pk)
+    assert ArticleBylinesTags.objects.get(article=article).bylines == []
+    cards = Article.objects.with_bylines_tags().get(pk=article.pk)
     with django_assert_num_queries(0):
         assert cards.byline == [] and cards.tag_list == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_stores_the_credits_of_existing_articles():
+def test_the_migration_stores_the_bylines_tags_of_existing_articles():
     executor = MigrationExecutor(connection)
     executor.migrate([("articles", "0010_article_related_ids")])
     executor.loader.build_graph()
@@ -250,6 +250,6 @@ def test_the_migration_stores_the_credits_of_existing_articles():
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
 
-    stored = ArticleCredits.objects.get(article_id=article.pk)
+    stored = ArticleBylinesTags.objects.get(article_id=article.pk)
     assert stored.bylines == [[author.pk, "Nadia", "nadia", "foto"]]
     assert stored.tags == []

@@ -9,12 +9,16 @@ the name.
 """
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import Author
+from newsroom.forms import CleanTextModelForm
+
+from ..models import Author
 
 PICKER_URL_NAME = "articles_author_picker"
 
@@ -76,3 +80,29 @@ class BylineForm(forms.ModelForm):
         if self.instance.pk is None:
             return bool(self["author"].value())
         return super().has_changed()
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
+    list_display = ["name", "slug", "user"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["user"]
+
+    def get_urls(self):
+        return [
+            path(
+                "picker/",
+                self.admin_site.admin_view(
+                    AuthorPickerView.as_view(admin_site=self.admin_site)
+                ),
+                name=PICKER_URL_NAME,
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The picker's second line reads each author's account and its groups.
+        queryset = queryset.select_related("user").prefetch_related("user__groups")
+        return super().get_search_results(request, queryset, search_term)

@@ -1,16 +1,15 @@
-"""Rank and store the related articles of articles whose list was never stored, and
-the bylines and tags of articles that have none stored (articles/credits.py).
+"""Store what each article keeps for its pages: its related articles
+(articles/related.py) and its bylines and tags (articles/bylines_tags.py).
 
-    manage.py refresh_related          # only articles without a stored list
-    manage.py refresh_related --all    # every article, e.g. after changing the rule
+    manage.py refresh_article_cache        # only articles missing one or the other
+    manage.py refresh_article_cache --all  # every article, e.g. after changing a rule
 
-Saving an article stores its list (articles/related.py); rows written around save()
-(raw SQL, queryset.update(), loaddata, an older release) have none, and their page
-ranks live until this fills them in.
+Saving an article stores both; rows written around save() (raw SQL,
+queryset.update(), loaddata, an older release) have none, and their page reads them
+from the tables or ranks live until this fills them in.
 
-The ranking runs in Python, by the rule the site applies in SQL, as seed_demo does
-(articles.demo.RelatedWindow): every candidate's time, section and tags are read once,
-instead of one ranking query per article (about 110 articles/s at 100,000 on SQLite).
+The ranking is the site's own (related.RelatedWindow), fed every candidate's time,
+section and tags once, instead of three queries per article.
 The lists are written in batches, each in its own transaction, with a progress line and
 the rate on stderr.
 """
@@ -25,22 +24,25 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from articles import credits, related
-from articles.demo import RelatedWindow
+from articles import bylines_tags, related
 from articles.models import Article
+from articles.related import RelatedWindow
 from newsroom import pagecache
 
 BATCH = 2000
 
 
 class Command(BaseCommand):
-    help = "Store the related-articles list of articles that have none (or --all)."
+    help = (
+        "Store the related articles and the bylines and tags of articles that "
+        "have none stored (or of all, with --all)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--all",
             action="store_true",
-            help="Recompute every article's list, not only the missing ones.",
+            help="Recompute every article's, not only the missing ones.",
         )
 
     def handle(self, *args, **options):
@@ -72,27 +74,27 @@ class Command(BaseCommand):
                 self.stderr.write(
                     f"{done:,}/{total:,} articles ({done / total:.0%}, {rate:,.0f}/s)"
                 )
-        credited = self.store_credits(everything=options["all"])
+        stored = self.store_bylines_tags(everything=options["all"])
         # update() sends no signals: pages that ranked live may now show another list.
-        if total or credited:
+        if total or stored:
             pagecache.invalidate()
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Stored the related articles of {total:,} articles and the bylines "
-                f"and tags of {credited:,} in {seconds:.1f} s."
+                f"and tags of {stored:,} in {seconds:.1f} s."
             )
         )
 
-    def store_credits(self, everything):
+    def store_bylines_tags(self, everything):
         """Store the bylines and tags of articles without them (or of all)."""
         targets = Article.objects.all()
         if not everything:
-            targets = targets.filter(credits__isnull=True)
+            targets = targets.filter(bylines_tags__isnull=True)
         ids = list(targets.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
             with transaction.atomic():
-                credits.refresh(ids[start : start + BATCH])
+                bylines_tags.refresh(ids[start : start + BATCH])
         return len(ids)
 
     def candidates(self):

@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .workflow import ROLE_GROUPS
+from ..workflow import ROLE_GROUPS
 
 # The newsroom roles from least to most; a role may hand out its own and those below.
 ROLE_ORDER = list(ROLE_GROUPS.values())

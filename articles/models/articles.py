@@ -1,6 +1,4 @@
-import secrets
-from datetime import timedelta
-from functools import lru_cache
+"""Sections, authors and the article itself."""
 
 import reversion
 from django.conf import settings
@@ -8,11 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.config import DEFAULT_MENU_GROUPS
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -20,64 +15,8 @@ from taggit.models import TaggedItem
 from images.models import Image
 from newsroom.models import CreatedByModel
 
-from .html import sanitize_html
-
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False},
-    "Table": True,
-    "TableRow": True,
-    "TableHeader": True,
-    "TableCell": True,
-    "History": True,
-    # The same menu with Dutch labels and tooltips (editing/static/editing/editor.js).
-    "Menu": False,
-    "DutchMenu": {"groups": DEFAULT_MENU_GROUPS},
-}
-
-
-def reverse_slug(viewname, slug):
-    """Return reverse(viewname, kwargs={"slug": slug}), remembered per process.
-
-    A list page asks for the same few hundred addresses on every request, each a
-    reverse() of some 20 microseconds. The key holds the script prefix and the
-    URL resolver, so a changed URLconf (tests) or prefix never gets an old answer.
-    """
-    urlconf = get_urlconf()
-    return _reverse_slug(viewname, slug, get_script_prefix(), get_resolver(urlconf))
-
-
-@lru_cache(maxsize=8192)
-def _reverse_slug(viewname, slug, prefix, resolver):
-    return reverse(viewname, kwargs={"slug": slug}, urlconf=resolver.urlconf_name)
-
-
-def unique_slug(model, value, *, pk=None, max_length=200, fallback="item"):
-    """Return a slug for value that no other row of model uses.
-
-    Latin titles get ASCII slugs ("Marokko’s économie" -> "marokkos-economie"); titles
-    in other scripts, such as Arabic, keep their letters as a Unicode slug.
-    """
-    base = slugify(value) or slugify(value, allow_unicode=True) or fallback
-    base = base[:max_length].strip("-")
-    slug, n = base, 2
-    while model._meta.default_manager.filter(slug=slug).exclude(pk=pk).exists():
-        suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)].strip("-") + suffix
-        n += 1
-    return slug
+from ..html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .slugs import reverse_slug, unique_slug
 
 
 class Section(models.Model):
@@ -212,22 +151,22 @@ class ArticleQuerySet(models.QuerySet):
 
         Cards show no bylines or tags: prefetching them cost two queries and, per
         article, two querysets that Django builds to hold the results; about a
-        third of a list page's time. with_credits() adds them where they show.
+        third of a list page's time. with_bylines_tags() adds them where they show.
         Nor do they show the body, the longest column by far, or the workflow's
         columns (each date one more conversion per row).
         """
         related = ("section", "lead_image") if section else ("lead_image",)
         return self.select_related(*related).defer(*CARD_DEFERRED)
 
-    def with_credits(self):
+    def with_bylines_tags(self):
         """Return the articles with their bylines (and authors) and tags, as the
         lists Article.byline and Article.tag_list return, in the same query: the
-        copy articles/credits.py stores with each article, joined.
+        copy articles/bylines_tags.py stores with each article, joined.
 
         Instead of two more queries, and a queryset per article and relation that
         prefetch_related() builds: 1.1 of an article page's 4.4 ms on PostgreSQL.
         """
-        return self.select_related("credits")
+        return self.select_related("bylines_tags")
 
 
 class Article(CreatedByModel):
@@ -477,15 +416,15 @@ class Article(CreatedByModel):
 
     @property
     def byline(self):
-        """Return the article's bylines in order (see with_credits())."""
-        from .credits import of
+        """Return the article's bylines in order (see with_bylines_tags())."""
+        from ..bylines_tags import of
 
         return of(self)[0]
 
     @property
     def tag_list(self):
-        """Return the article's tags alphabetically (see with_credits())."""
-        from .credits import of
+        """Return the article's tags alphabetically (see with_bylines_tags())."""
+        from ..bylines_tags import of
 
         return of(self)[1]
 
@@ -523,60 +462,6 @@ class Article(CreatedByModel):
         )
 
 
-class ArticleAuthor(models.Model):
-    class Role(models.TextChoices):
-        TEXT = "tekst", _("tekst")
-        PHOTO = "foto", _("foto")
-        VIDEO = "video", _("video")
-        GRAPHICS = "graphics", _("graphics")
-        EDITING = "redactie", _("redactie")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="bylines"
-    )
-    author = models.ForeignKey(
-        Author,
-        verbose_name=_("auteur"),
-        on_delete=models.PROTECT,
-        related_name="bylines",
-    )
-    role = models.CharField(_("rol"), max_length=16, choices=Role, blank=True)
-    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("auteursregel")
-        verbose_name_plural = _("auteursregels")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "author"], name="unique_author_per_article"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.author} ({self.role})" if self.role else str(self.author)
-
-
-class ArticleCredits(models.Model):
-    """The bylines and tags of an article as its pages print them, stored with it
-    (written only by articles/credits.py; Article.objects.with_credits() joins it)."""
-
-    article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="credits"
-    )
-    # [author id, name, slug, role] per byline, in order.
-    bylines = models.JSONField(default=list)
-    # [tag id, name, slug] per tag, alphabetically (ignoring case).
-    tags = models.JSONField(default=list)
-
-    class Meta:
-        verbose_name = _("auteurs en tags van een artikel")
-        verbose_name_plural = _("auteurs en tags van artikelen")
-
-    def __str__(self):
-        return str(self.article_id)
-
-
 # Every save of an article keeps a revision with its bylines and tags. The counter
 # `version` is kept too, so a revision can be matched to the state an editor opened.
 reversion.register(
@@ -584,155 +469,3 @@ reversion.register(
     follow=["bylines", "tagged_items"],
     exclude=["tags", "authors", "related_ids"],
 )
-reversion.register(ArticleAuthor)
-
-
-def new_preview_token():
-    return secrets.token_urlsafe(32)
-
-
-def default_preview_expiry():
-    return timezone.now() + timedelta(days=PreviewLink.DEFAULT_DAYS)
-
-
-class PreviewLinkQuerySet(models.QuerySet):
-    def valid(self):
-        return self.filter(revoked=False, expires_at__gt=timezone.now())
-
-
-class PreviewLink(CreatedByModel):
-    """A secret, expiring address that shows an unpublished article without login."""
-
-    DEFAULT_DAYS = 3
-    MAX_DAYS = 30
-
-    article = models.ForeignKey(
-        Article,
-        verbose_name=_("artikel"),
-        on_delete=models.CASCADE,
-        related_name="preview_links",
-    )
-    token = models.CharField(
-        _("sleutel"),
-        max_length=64,
-        unique=True,
-        editable=False,
-        default=new_preview_token,
-    )
-    expires_at = models.DateTimeField(
-        _("geldig tot"),
-        default=default_preview_expiry,
-        help_text=_("Daarna werkt de link niet meer (hoogstens %(days)s dagen).")
-        % {"days": MAX_DAYS},
-    )
-    revoked = models.BooleanField(
-        _("ingetrokken"),
-        default=False,
-        help_text=_("Aanvinken en opslaan: de link werkt meteen niet meer."),
-    )
-
-    objects = PreviewLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("voorbeeldlink")
-        verbose_name_plural = _("voorbeeldlinks")
-
-    def __str__(self):
-        return _("Voorbeeld van ‘%(title)s’") % {"title": self.article}
-
-    def get_absolute_url(self):
-        return reverse("articles:preview", kwargs={"token": self.token})
-
-    def clean(self):
-        if self.expires_at is None:
-            return
-        now = timezone.now()
-        if self.pk is None and self.expires_at <= now:
-            raise ValidationError({"expires_at": _("Kies een tijd in de toekomst.")})
-        # Counted from the link's making, so that it cannot be extended again and
-        # again.
-        start = self.created_at or now
-        if self.expires_at > start + timedelta(days=self.MAX_DAYS):
-            raise ValidationError(
-                {
-                    "expires_at": _(
-                        "Een voorbeeldlink is hoogstens %(days)s dagen geldig, "
-                        "gerekend vanaf het moment dat hij is gemaakt."
-                    )
-                    % {"days": self.MAX_DAYS}
-                }
-            )
-
-    def is_valid(self):
-        return not self.revoked and self.expires_at > timezone.now()
-
-    is_valid.boolean = True
-
-
-class ArticleUpdate(models.Model):
-    """One entry of an article's public, append-only log of updates and corrections."""
-
-    class Kind(models.TextChoices):
-        UPDATE = "update", _("Update")
-        CORRECTION = "correction", _("Correctie")
-
-    article = models.ForeignKey(
-        Article,
-        verbose_name=_("artikel"),
-        on_delete=models.CASCADE,
-        related_name="public_updates",
-    )
-    kind = models.CharField(_("soort"), max_length=16, choices=Kind)
-    note = models.TextField(
-        _("toelichting"),
-        max_length=500,
-        help_text=_("Openbaar, onder het artikel."),
-    )
-    created_at = models.DateTimeField(_("tijd"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("update of correctie")
-        verbose_name_plural = _("updates en correcties")
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.note}"
-
-    def save(self, *args, **kwargs):
-        # Readers rely on the log: what was published in it is never rewritten.
-        if self.pk is not None:
-            raise ValueError("Article updates are append-only.")
-        super().save(*args, **kwargs)
-
-
-class SlugRedirect(models.Model):
-    """An old address of a published article, answered with a permanent redirect."""
-
-    old_slug = models.SlugField(
-        _("oude slug"), max_length=200, unique=True, allow_unicode=True
-    )
-    article = models.ForeignKey(
-        Article,
-        verbose_name=_("artikel"),
-        on_delete=models.CASCADE,
-        related_name="slug_redirects",
-    )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("doorverwijzing")
-        verbose_name_plural = _("doorverwijzingen")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"

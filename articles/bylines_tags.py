@@ -5,18 +5,18 @@ article's bylines with their authors and its tags. Read from their own tables th
 is two more queries per page, and prefetch_related() builds a queryset per article
 and relation around them: about a quarter of an article page's time (1.1 of 4.4 ms on
 PostgreSQL at 100,000 articles). So they are also kept as the pages print them, in
-one ArticleCredits row per article, which Article.objects.with_credits() joins to the
-article's own query.
+one ArticleBylinesTags row per article, which Article.objects.with_bylines_tags()
+joins to the article's own query. (Not "credits": that word is a photo's credit.)
 
 Only this module writes those rows, whenever what they copy changes: a byline saved,
 moved or deleted, authors added through Article.authors, a tag link added, moved or
 removed (taggit's add/set/remove/clear, a revision restored), an author or a tag
 renamed or deleted (the receivers below, connected in ArticlesConfig.ready()).
 Writes that send no signals (bulk_create(), update(), raw SQL, or code older than
-this module running during a deploy) are covered by `manage.py refresh_related
---all`, which stores every article's again (without --all: those without one); an
-article without a stored row is read from the tables, as before, so a missing row
-is slower, never wrong.
+this module running during a deploy) are covered by `manage.py
+refresh_article_cache --all`, which stores every article's again (without --all:
+those without one); an article without a stored row is read from the tables, as
+before, so a missing row is slower, never wrong.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,19 +31,19 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, ArticleAuthor, ArticleCredits, Author
+from .models import Article, ArticleAuthor, ArticleBylinesTags, Author
 
 BATCH = 1000
-# Where Django keeps the row select_related("credits") joined (or None, none there).
-CACHE_NAME = "credits"
+# Where Django keeps the row select_related("bylines_tags") joined (None: no row).
+CACHE_NAME = "bylines_tags"
 
 
 def compute(article_ids):
     """Return {article id: (bylines, tags)} for article_ids, read from the tables:
     bylines as [author id, name, slug, role] in byline order, tags as [id, name,
     slug] alphabetically (ignoring case). Two queries per BATCH articles."""
-    credits = {pk: ([], []) for pk in article_ids}
-    ids = list(credits)
+    found = {pk: ([], []) for pk in article_ids}
+    ids = list(found)
     content_type = ContentType.objects.get_for_model(Article)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -55,15 +55,15 @@ def compute(article_ids):
             )
         )
         for article_id, *byline in bylines:
-            credits[article_id][0].append(byline)
+            found[article_id][0].append(byline)
         tags = (
             TaggedItem.objects.filter(content_type=content_type, object_id__in=chunk)
             .order_by(Lower("tag__name"), "tag_id")
             .values_list("object_id", "tag_id", "tag__name", "tag__slug")
         )
         for article_id, *tag in tags:
-            credits[article_id][1].append(tag)
-    return credits
+            found[article_id][1].append(tag)
+    return found
 
 
 def refresh(article_ids):
@@ -75,12 +75,12 @@ def refresh(article_ids):
         chunk = Article.objects.filter(pk__in=ids[start : start + BATCH])
         chunk = list(chunk.order_by("pk").values_list("pk", flat=True))
         rows = [
-            ArticleCredits(article_id=pk, bylines=bylines, tags=tags)
+            ArticleBylinesTags(article_id=pk, bylines=bylines, tags=tags)
             for pk, (bylines, tags) in compute(chunk).items()
         ]
         # One statement whether or not a row exists; no signals (the change that
         # brought us here has already told the page cache).
-        ArticleCredits.objects.bulk_create(
+        ArticleBylinesTags.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["article"],
@@ -91,10 +91,11 @@ def refresh(article_ids):
 def of(article):
     """Return (bylines, tags) of article as model instances.
 
-    From the stored row when with_credits() joined it to the article's query (kept on
-    the article, as a prefetch would be), else read from the tables each time.
+    From the stored row when with_bylines_tags() joined it to the article's query
+    (kept on the article, as a prefetch would be), else read from the tables each
+    time.
     """
-    cached = article.__dict__.get("_credits")
+    cached = article.__dict__.get("_bylines_tags")
     if cached is not None:
         return cached
     stored = None
@@ -107,7 +108,7 @@ def of(article):
         bylines, tags = compute([article.pk])[article.pk]
     else:
         bylines, tags = [], []
-    credits = (
+    result = (
         [
             ArticleAuthor(author=Author(pk=author_id, name=name, slug=slug), role=role)
             for author_id, name, slug, role in bylines
@@ -115,8 +116,8 @@ def of(article):
         [Tag(pk=tag_id, name=name, slug=slug) for tag_id, name, slug in tags],
     )
     if stored is not None:
-        article.__dict__["_credits"] = credits
-    return credits
+        article.__dict__["_bylines_tags"] = result
+    return result
 
 
 def _deleting(origin, model):
@@ -131,8 +132,8 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
     # A new article has no bylines or tags yet: store that, one statement. (By id:
     # assigning the article would also cache this row on it, which then goes stale.)
     if created and not raw:
-        ArticleCredits.objects.bulk_create(
-            [ArticleCredits(article_id=instance.pk)], ignore_conflicts=True
+        ArticleBylinesTags.objects.bulk_create(
+            [ArticleBylinesTags(article_id=instance.pk)], ignore_conflicts=True
         )
 
 
@@ -144,13 +145,15 @@ def link_moving(sender, instance, raw=False, **kwargs):
     field = "article_id" if sender is ArticleAuthor else "object_id"
     before = sender.objects.filter(pk=instance.pk).values_list(field).first()
     if before is not None and before[0] != getattr(instance, field):
-        instance._credits_moved_from = before[0]
+        instance._bylines_tags_moved_from = before[0]
 
 
 def byline_changed(sender, instance, origin=None, **kwargs):
     # An article's own delete takes its stored row with it.
     if not _deleting(origin, Article):
-        refresh([instance.article_id, getattr(instance, "_credits_moved_from", None)])
+        refresh(
+            [instance.article_id, getattr(instance, "_bylines_tags_moved_from", None)]
+        )
 
 
 def tag_link_changed(sender, instance, origin=None, **kwargs):
@@ -158,7 +161,9 @@ def tag_link_changed(sender, instance, origin=None, **kwargs):
     if _deleting(origin, Article) or _deleting(origin, Tag):
         return
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
-        refresh([instance.object_id, getattr(instance, "_credits_moved_from", None)])
+        refresh(
+            [instance.object_id, getattr(instance, "_bylines_tags_moved_from", None)]
+        )
 
 
 def authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -166,14 +171,14 @@ def authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
     without post_save; removing sends post_delete, but clearing from the author's
     side needs the articles known before."""
     if action == "pre_clear" and reverse:
-        instance._credits_articles = list(
+        instance._bylines_tags_articles = list(
             instance.bylines.values_list("article_id", flat=True)
         )
     elif action in ("post_add", "post_remove", "post_clear"):
         if not reverse:
             refresh([instance.pk])
         elif action == "post_clear":
-            refresh(getattr(instance, "_credits_articles", ()))
+            refresh(getattr(instance, "_bylines_tags_articles", ()))
         else:
             refresh(pk_set or ())
 
@@ -195,25 +200,31 @@ def tag_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def tag_deleting(sender, instance, **kwargs):
-    instance._credits_articles = _tagged_articles(instance)
+    instance._bylines_tags_articles = _tagged_articles(instance)
 
 
 def tag_deleted(sender, instance, **kwargs):
-    refresh(getattr(instance, "_credits_articles", ()))
+    refresh(getattr(instance, "_bylines_tags_articles", ()))
 
 
 def connect():
-    """Keep the stored credits up to date (called from ArticlesConfig.ready())."""
+    """Keep the stored bylines and tags up to date (from ArticlesConfig.ready())."""
     for signal in (post_save, post_delete):
-        signal.connect(byline_changed, ArticleAuthor, dispatch_uid="credits_byline")
-        signal.connect(tag_link_changed, TaggedItem, dispatch_uid="credits_tag_link")
+        signal.connect(
+            byline_changed, ArticleAuthor, dispatch_uid="bylines_tags_byline"
+        )
+        signal.connect(
+            tag_link_changed, TaggedItem, dispatch_uid="bylines_tags_tag_link"
+        )
     for model in (ArticleAuthor, TaggedItem):
-        pre_save.connect(link_moving, model, dispatch_uid=f"credits_moving_{model}")
+        pre_save.connect(
+            link_moving, model, dispatch_uid=f"bylines_tags_moving_{model}"
+        )
     m2m_changed.connect(
-        authors_changed, Article.authors.through, dispatch_uid="credits_authors"
+        authors_changed, Article.authors.through, dispatch_uid="bylines_tags_authors"
     )
-    post_save.connect(article_saved, Article, dispatch_uid="credits_article")
-    post_save.connect(author_saved, Author, dispatch_uid="credits_author")
-    post_save.connect(tag_saved, Tag, dispatch_uid="credits_tag")
-    pre_delete.connect(tag_deleting, Tag, dispatch_uid="credits_tag_deleting")
-    post_delete.connect(tag_deleted, Tag, dispatch_uid="credits_tag_deleted")
+    post_save.connect(article_saved, Article, dispatch_uid="bylines_tags_article")
+    post_save.connect(author_saved, Author, dispatch_uid="bylines_tags_author")
+    post_save.connect(tag_saved, Tag, dispatch_uid="bylines_tags_tag")
+    pre_delete.connect(tag_deleting, Tag, dispatch_uid="bylines_tags_tag_deleting")
+    post_delete.connect(tag_deleted, Tag, dispatch_uid="bylines_tags_tag_deleted")

@@ -11,12 +11,12 @@ too; a search for "em" finding emphasis is the price, as it was before.
 
 The vocabulary (articles_article_fts_vocab, an fts5vocab table over the index, its
 words in order: migration 0012_sqlite_fulltext_vocabulary) tells search whether a
-word is a prefix of any other indexed word (articles/search.py).
+word is a prefix of any other indexed word (articles/search/sqlite.py).
 
 Migration 0009_sqlite_fulltext calls install() (SQLite only). Django's SQLite schema
 editor rebuilds a table for many ALTERs (copy, drop, rename), and dropping the old
 table drops its triggers: ensure_triggers() runs after every migrate and restores them
-and the index. PostgreSQL has its own search (articles/search.py) and none of this.
+and the index. PostgreSQL has its own search (postgres.py) and none of this.
 """
 
 from django.db import DatabaseError

@@ -3,10 +3,12 @@
 One cell per question an editor asks: which article (title, cut short with the
 whole title on hover, and under it section, authors and, on a phone, the date),
 where it stands (status), and when it goes or went out. articles/static/articles/
-admin.css hides the thumbnail and the date column on narrow screens.
+admin.css hides the thumbnail and the date column on narrow screens. The
+publication-state filter is here too.
 """
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -15,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from images.admin import admin_thumbnail
 from newsroom.dates import short_when
 
-from . import workflow
-from .models import Article
+from .. import workflow
+from ..models import Article
 
 TITLE_CHARS = 90
 NO_THUMBNAIL = mark_safe(
@@ -94,3 +96,28 @@ def state_label(article):
             "expired",
         )
     return article.get_status_display(), article.status
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = _("publicatie")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", _("Online")),
+            ("scheduled", _("Ingepland")),
+            ("expired", _("Verlopen")),
+            ("unpublished", _("Niet gepubliceerd")),
+        ]
+
+    def queryset(self, request, queryset):
+        published = Article.Status.PUBLISHED
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "expired":
+            return queryset.filter(status=published, expires_at__lte=timezone.now())
+        if self.value() == "unpublished":
+            return queryset.exclude(status=published)
+        return queryset

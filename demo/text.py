@@ -2,15 +2,11 @@
 
 Pure Python, no database and no network: `DemoWriter(seed)` returns the same titles,
 leads and bodies for the same seed, so a benchmark loads the same site every time.
-`manage.py seed_demo` writes what it composes; `RelatedWindow` ranks the related
-articles of what it writes.
+`manage.py seed_demo` writes what it composes.
 """
 
 import random
-from bisect import bisect_left
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import chain
 
 SECTIONS = [
     ("Politiek", "Regering, parlement en diplomatie in Marokko."),
@@ -335,65 +331,3 @@ class DemoWriter:
 def _escape(text):
     # The banks hold no markup; only the apostrophes and ampersands of names need it.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class RelatedWindow:
-    """Rank related articles in Python, by the rule articles/related.py applies in
-    SQL, for a loader that writes many articles at once.
-
-    Candidates are added in publication order. An article's list is taken from the
-    `window` candidates published at or before it and the `window` after it: those
-    sharing the most tags first, then those of its section, newest first. Per tag
-    and per section it keeps the candidates' positions (ascending), so counting the
-    shared tags touches only the articles with one of its tags.
-    """
-
-    def __init__(self, *, window=200, keep=8):
-        self.window = window
-        self.keep = keep
-        self.pks = []
-        self.by_tag = defaultdict(list)
-        self.by_section = defaultdict(list)
-
-    def __len__(self):
-        return len(self.pks)
-
-    def add(self, pk, section, tags):
-        """Add a candidate published after all those added before; return its
-        position."""
-        position = len(self.pks)
-        self.pks.append(pk)
-        for tag in tags:
-            self.by_tag[tag].append(position)
-        if section is not None:
-            self.by_section[section].append(position)
-        return position
-
-    def complete(self, position):
-        """Return whether the window after position is full (or the load is over)."""
-        return len(self.pks) >= position + self.window
-
-    def rank(self, position, section, tags, *, own=None):
-        """Return the ids of the best candidates for an article with section and
-        tags, when `position` candidates are published at or before it; own is its
-        own position if it is a candidate itself."""
-        low, high = max(0, position - self.window), position + self.window
-        found = []
-        for tag in tags:
-            positions = self.by_tag.get(tag)
-            if positions:
-                start = bisect_left(positions, low)
-                found.append(positions[start : bisect_left(positions, high, start)])
-        # Counted newest first, then sorted by count alone: the sort is stable, so
-        # among equals the newest stay first. All of it runs in C.
-        shared = Counter(sorted(chain.from_iterable(found), reverse=True))
-        wanted = self.keep + 1
-        picks = sorted(shared, key=shared.__getitem__, reverse=True)[:wanted]
-        same = self.by_section.get(section) if section is not None else None
-        if len(picks) < wanted and same:
-            start = bisect_left(same, low)
-            only_section = set(same[start : bisect_left(same, high, start)])
-            only_section.difference_update(shared)
-            picks.extend(sorted(only_section, reverse=True)[: wanted - len(picks)])
-        pks = self.pks
-        return [pks[at] for at in picks if at != own][: self.keep]
