@@ -40,6 +40,9 @@ class Join:
     model: type[models.Model]
     article_column: str
     column: str
+    # An app's row that most articles lack (a live blog's): None when there is none,
+    # so that asking for it costs no query.
+    optional: bool = False
 
 
 JOINS = {
@@ -61,6 +64,12 @@ class JoinedQuery:
             for field in Article._meta.concrete_fields
             if field.name not in deferred
         ]
+
+    def add_join(self, join):
+        """Bring another app's row along (liveblog/apps.py): call from
+        AppConfig.ready(), before the first query writes the SQL."""
+        if join not in self.joins:
+            self.joins.append(join)
 
     def joined_fields(self, join):
         return [
@@ -98,6 +107,8 @@ class JoinedQuery:
             for article in articles:
                 values = [article.__dict__.pop(name) for name in names]
                 if values[fields.index(join.model._meta.pk)] is None:
+                    if join.optional:
+                        setattr(article, join.name, None)
                     continue  # no joined row: left as it was (None or unset)
                 row = join.model.from_db(
                     alias,

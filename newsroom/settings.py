@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "api",
+    "liveblog",
 ]
 
 MIDDLEWARE = [
@@ -444,6 +445,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {"DutchMenu": html_tags([])},
     }
 ]
+
+# How often an open live blog page asks for new updates while coverage is live.
+LIVEBLOG_POLL_SECONDS = env_int("LIVEBLOG_POLL_SECONDS", 10)
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
 # Off under pytest too: the test client and the live server speak plain HTTP, and the

@@ -48,6 +48,7 @@ from taggit.models import Tag, TaggedItem
 from articles import demo, related
 from articles.demo_images import ensure_demo_images, remove_demo_images
 from articles.models import Article, ArticleAuthor, ArticleCredits, Author, Section
+from liveblog import demo as liveblog_demo
 from ticker import live as ticker_live
 from ticker.models import TickerItem
 
@@ -150,6 +151,8 @@ class Command(BaseCommand):
                 if articles or ticker:
                     compress_quickly()
                     loaded = loader.load(articles, ticker, images=options["images"])
+                    if articles:  # and a few live blogs with their updates
+                        liveblog_demo.create(loader.user, seed=options["seed"])
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was written.") from None
         except DatabaseError as error:

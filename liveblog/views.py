@@ -1,0 +1,225 @@
+"""The live blog as readers see it: the article page with its updates (through the
+article page's hook), the poll endpoint open pages ask every few seconds, and the
+fragment of new updates a reader inserts by pressing the button."""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from articles.html import sanitize_html
+from articles.views import ArticleDetailView
+from newsroom import cachetags
+
+from . import cache
+from .models import PAGE_SIZE, LiveBlog, LiveBlogUpdate
+
+KEY_EVENTS_SHOWN = 10
+# The most updates one press of the "nieuwe updates" button inserts; more than that
+# and the reader gets the page afresh.
+MAX_INSERTED = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count (LiveBlog.visible_updates) rather than asking."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+def page_updates(liveblog):
+    return liveblog.updates.visible().in_page_order().select_related("author", "image")
+
+
+def key_events(liveblog):
+    return list(
+        LiveBlogUpdate.objects.visible()
+        .filter(liveblog_id=liveblog.pk, key_event=True)
+        .order_by("-published_at", "-pk")
+        .only("pk", "title", "published_at")[:KEY_EVENTS_SHOWN]
+    )
+
+
+def prepare(updates):
+    """Give each update its cleaned body, ready for the template."""
+    for update in updates:
+        # save() cleans it; cleaning again on the way out also covers rows written
+        # around it (queryset.update(), loaddata).
+        update.safe_body = mark_safe(sanitize_html(update.body))
+    return updates
+
+
+def page_of(liveblog, update_id):
+    """Return the page number the update is on, or None when readers cannot see it."""
+    update = liveblog.updates.visible().filter(pk=update_id).first()
+    if update is None:
+        return None
+    before = liveblog.updates.visible().before(update).count()
+    return before // PAGE_SIZE + 1
+
+
+def page_url(article, number):
+    """Return the address of page number of a live blog: page 1 is the article's."""
+    if number <= 1:
+        return article.get_absolute_url()
+    return reverse("liveblog:page", kwargs={"slug": article.slug, "page": number})
+
+
+def article_page(request, response):
+    """Turn an article page into its live blog (articles.views.ARTICLE_PAGE_HOOKS).
+
+    The article's own address shows the first page; older pages have addresses of
+    their own (LiveBlogPageView), so the article page reads no query string and the
+    page cache keeps one copy of it.
+    """
+    article = response.context_data["object"]
+    view = response.context_data.get("view")
+    number = getattr(view, "kwargs", {}).get("page", 1)
+    liveblog = liveblog_of(article)
+    if liveblog is None:
+        if number != 1:
+            raise Http404
+        return response
+    liveblog.article = article
+    cache.tag_page(request, liveblog)
+    paginator = CountedPaginator(
+        page_updates(liveblog), PAGE_SIZE, count=liveblog.visible_updates
+    )
+    try:
+        page = paginator.page(number)
+    except InvalidPage:
+        raise Http404 from None
+    updates = prepare(list(page.object_list))
+    response.template_name = ["liveblog/liveblog_detail.html"]
+    response.context_data.update(
+        liveblog=liveblog,
+        page_obj=page,
+        newer_url=page_url(article, page.number - 1) if page.has_previous() else "",
+        older_url=page_url(article, page.number + 1) if page.has_next() else "",
+        live_updates=updates,
+        key_events=key_events(liveblog),
+        schema_type="LiveBlogPosting",
+        poll_seconds=settings.LIVEBLOG_POLL_SECONDS,
+        newest_id=max((u.pk for u in updates), default=0),
+    )
+    return response
+
+
+def liveblog_of(article):
+    """Return article's live blog, whole, or None when it is not one.
+
+    The article page's row brings the live blog row along (liveblog/apps.py), without
+    its dates: a live blog reads its row again, an ordinary article asks nothing.
+    Another way to the page (a preview link) asks.
+    """
+    joined = getattr(article, "live_blog", False)
+    if joined is None:
+        return None
+    if joined is False:
+        return LiveBlog.objects.filter(article=article).first()
+    return LiveBlog.objects.filter(pk=joined.pk).first()
+
+
+def published_liveblog(slug):
+    found = (
+        LiveBlog.objects.select_related("article").filter(article__slug=slug).first()
+    )
+    if found is None or not found.article.is_published():
+        raise Http404
+    return found
+
+
+def etag_of(liveblog):
+    return f'"lb{liveblog.pk}-{liveblog.changes}-{liveblog.state}"'
+
+
+@require_safe
+def poll(request, slug):
+    """Return the live blog's state and its newest update ids as JSON.
+
+    One query, and a 304 when nothing changed: the ETag is the live blog's change
+    counter. It reads no session or user, so the page cache keeps and replays it like
+    a page, tagged as the live blog's (liveblog/cache.py).
+    """
+    liveblog = published_liveblog(slug)
+    cache.tag_page(request, liveblog)
+    etag = etag_of(liveblog)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        ids = list(
+            liveblog.updates.visible()
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)[:MAX_INSERTED]
+        )
+        body = {
+            "state": liveblog.state,
+            "poll_seconds": settings.LIVEBLOG_POLL_SECONDS,
+            "updates": ids,
+        }
+        response = HttpResponse(
+            json.dumps(body), content_type="application/json; charset=utf-8"
+        )
+    response.headers["ETag"] = etag
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+poll.page_cache_parameters = ()
+
+
+@require_safe
+def new_updates(request, slug):
+    """Return the updates posted after ?after=<id>, as list items to insert."""
+    liveblog = published_liveblog(slug)
+    cache.tag_page(request, liveblog)
+    after = request.GET.get("after", "")
+    if not after.isdigit():
+        raise Http404
+    # Ids grow with every post: the rows after the reader's newest, read by id,
+    # however many older ones there are.
+    newer = page_updates(liveblog).filter(pk__gt=int(after)).order_by("-pk")
+    updates = sorted(
+        newer[:MAX_INSERTED], key=lambda u: (u.published_at, u.pk), reverse=True
+    )
+    updates = prepare(updates)
+    response = render(
+        request,
+        "liveblog/_updates.html",
+        {"live_updates": updates, "liveblog": liveblog, "article": liveblog.article},
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+new_updates.page_cache_parameters = ("after",)
+
+
+def update_permalink(request, pk):
+    """Redirect an update's permalink to the page it is on now, at its place."""
+    update = (
+        LiveBlogUpdate.objects.visible()
+        .select_related("liveblog__article")
+        .filter(pk=pk)
+        .first()
+    )
+    if update is None or not update.liveblog.article.is_published():
+        raise Http404
+    number = page_of(update.liveblog, update.pk)
+    url = page_url(update.liveblog.article, number)
+    return HttpResponseRedirect(f"{url}#update-{update.pk}")
+
+
+class LiveBlogPageView(ArticleDetailView):
+    """An older page of a live blog: the article page, showing page n of updates."""
+
+    def get(self, request, *args, **kwargs):
+        if kwargs["page"] < 2:
+            raise Http404
+        return super().get(request, *args, **kwargs)
