@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
 from liveblog.models import LiveBlog
 from tests.factories import make_article
 from tests.liveblog.helpers import make_liveblog, make_update, make_updates
@@ -137,30 +138,71 @@ def test_poll_is_served_from_the_page_cache_and_dropped_by_a_new_update(client):
 
 
 @pytest.mark.usefixtures("page_cache")
-def test_a_new_update_drops_the_live_blog_page_and_the_front_page(client):
+def test_a_new_update_drops_the_live_blog_page_and_leaves_the_front_page(client):
     liveblog = make_liveblog()
     url = liveblog.article.get_absolute_url()
     client.get(url)
     client.get("/")
     assert client.get(url).headers["X-Page-Cache"] == "hit"
 
-    update = make_update(liveblog, title="Verse update")
+    make_update(liveblog, title="Verse update")
 
     page = client.get(url)
     assert page.headers["X-Page-Cache"] == "miss"
     assert "Verse update" in page.content.decode()
-    assert client.get("/").headers["X-Page-Cache"] == "miss"
-    assert update.pk
+    # The front page shows the live blog's card and label, not its updates.
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "newsroom/pagecache.py has one content generation for the whole site: any "
-        "change drops every page. Passes once the page cache drops pages by tag "
-        "(liveblog/cache.py is the one place to switch)."
-    ),
-    strict=False,
-)
+@pytest.mark.usefixtures("page_cache")
+def test_ending_coverage_drops_the_front_page_with_the_live_label(client):
+    liveblog = make_liveblog()
+    client.get("/")
+    front = client.get("/")
+    assert front.headers["X-Page-Cache"] == "hit"
+    assert 'class="live-label"' in front.content.decode()
+
+    liveblog.state = LiveBlog.State.ENDED
+    liveblog.save()
+
+    front = client.get("/")
+    assert front.headers["X-Page-Cache"] == "miss"
+    assert 'class="live-label"' not in front.content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_updates_nobody_sees_drop_nothing(client):
+    draft = make_liveblog(article=make_article(status=Article.Status.DRAFT))
+    liveblog = make_liveblog(reporter_approval=True)
+    url = liveblog.article.get_absolute_url()
+    client.get(url)
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+
+    make_update(draft, title="In een concept")
+    make_update(liveblog, title="Wacht op goedkeuring", approved=False)
+
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_live_blog_responses_name_their_cache_tags(client):
+    liveblog = make_liveblog()
+    make_update(liveblog)
+    slug = liveblog.article.slug
+    for url in (
+        liveblog.article.get_absolute_url(),
+        poll_url(liveblog),
+        f"/artikel/{slug}/live/feed/",
+        f"/artikel/{slug}/live/atom/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        keys = response.headers["Surrogate-Key"].split()
+        assert f"liveblog-{liveblog.pk}" in keys, url
+        assert f"article-{liveblog.article_id}" in keys, url
+        assert f"liveblog-{liveblog.pk}" in response.headers["Cache-Tag"].split(",")
+
+
 @pytest.mark.usefixtures("page_cache")
 def test_a_new_update_leaves_an_unrelated_article_warm(client):
     liveblog = make_liveblog()
