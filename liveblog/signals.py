@@ -14,9 +14,7 @@ def update_saving(sender, instance, using=None, raw=False, **kwargs):
     was_visible = False
     if instance.pk is not None and not raw:
         was_visible = (
-            sender.objects.using(using)
-            .filter(pk=instance.pk, approved=True)
-            .exists()
+            sender.objects.using(using).filter(pk=instance.pk, approved=True).exists()
         )
     instance.was_visible = was_visible
 

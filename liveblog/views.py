@@ -17,7 +17,6 @@ from django.views.decorators.http import require_safe
 
 from articles.html import sanitize_html
 from articles.views import ArticleDetailView
-from newsroom import cachetags
 
 from . import cache
 from .models import PAGE_SIZE, LiveBlog, LiveBlogUpdate
