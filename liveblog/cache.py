@@ -6,7 +6,8 @@ fragment of new updates and its feeds) carry `liveblog-<id>` besides the article
 (unpublished, killed, renamed). A new, edited or deleted update drops
 `liveblog-<id>` only: the front page and lists show the article's card, which an
 update does not change. Starting, ending or removing live coverage changes the
-card's "LIVE" label, so it also drops `article-<id>` (every page with the card).
+card's "LIVE" label, so it also drops `article-<id>` (every page with the card)
+and `liveblogs` (the content API's list of live blogs).
 An update nobody can see (in a live blog whose article is not public, or a
 reporter's update waiting for approval) drops nothing.
 """
@@ -40,5 +41,6 @@ def liveblog_changed(liveblog, *, label_changed, using=None):
         return
     tags = [f"liveblog-{liveblog.pk}"]
     if label_changed:
-        tags.append(f"article-{liveblog.article_id}")
+        # The API's list of live blogs, filtered by state, too.
+        tags += [f"article-{liveblog.article_id}", "liveblogs"]
     cachetags.changed(tags, using=using)
