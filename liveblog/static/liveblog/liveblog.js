@@ -93,7 +93,9 @@
       button.hidden = true;
       return;
     }
-    var text = count === 1 ? "1 nieuwe update" : count + " nieuwe updates";
+    // The label in both forms comes translated with the page (ngettext).
+    var form = button.getAttribute(count === 1 ? "data-label-one" : "data-label-other");
+    var text = form.replace("{n}", String(count));
     if (button.textContent !== text) {
       button.textContent = text;
     }
