@@ -6,7 +6,7 @@ import functools
 import json
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connections, router
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,7 +15,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from articles import rows
 from articles.html import sanitize_html
+from articles.models import Author, Image
 from articles.views import ArticleDetailView
 
 from . import cache
@@ -67,15 +69,38 @@ def _raw(model, name, *params):
     return list(model.objects.using(alias).raw(_sql(alias)[name], params))
 
 
+# A page of updates with their authors and images, in the order of in_page_order().
+PAGE = rows.JoinedQuery(
+    "a.liveblog_id = %s AND a.approved "
+    "ORDER BY a.pinned DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s",
+    joins=[
+        rows.Join("author", Author, "author_id", "id"),
+        rows.Join("image", Image, "image_id", "id"),
+    ],
+    model=LiveBlogUpdate,
+)
+
+
 def key_events(liveblog):
     """Return the newest key events readers see (the same rows as
     visible().filter(key_event=True), newest first)."""
     return _raw(LiveBlogUpdate, "key_events", liveblog.pk)
 
 
+def permalink_prefix():
+    """Return an update's permalink without its id: "/live/update/".
+
+    One reverse() per page rather than one per update and key event: with the
+    project's URLconf a reverse() costs about as much as rendering an update.
+    """
+    return reverse("liveblog:update", kwargs={"pk": 0})[:-2]
+
+
 def prepare(updates):
-    """Give each update its cleaned body, ready for the template."""
+    """Give each update its cleaned body and permalink, ready for the template."""
+    prefix = permalink_prefix()
     for update in updates:
+        update.permalink = f"{prefix}{update.pk}/"
         # save() cleans it; cleaning again on the way out also covers rows written
         # around it (queryset.update(), loaddata).
         update.safe_body = mark_safe(sanitize_html(update.body))
@@ -115,14 +140,13 @@ def article_page(request, response):
         return response
     liveblog.article = article
     cache.tag_page(request, liveblog)
-    paginator = CountedPaginator(
-        page_updates(liveblog), PAGE_SIZE, count=liveblog.visible_updates
-    )
+    paginator = CountedPaginator((), PAGE_SIZE, count=liveblog.visible_updates)
     try:
-        page = paginator.page(number)
+        number = paginator.validate_number(number)
     except InvalidPage:
         raise Http404 from None
-    updates = prepare(list(page.object_list))
+    updates = prepare(PAGE(liveblog.pk, PAGE_SIZE, (number - 1) * PAGE_SIZE))
+    page = Page(updates, number, paginator)
     response.template_name = ["liveblog/liveblog_detail.html"]
     response.context_data.update(
         liveblog=liveblog,
@@ -131,6 +155,7 @@ def article_page(request, response):
         older_url=page_url(article, page.number + 1) if page.has_next() else "",
         live_updates=updates,
         key_events=key_events(liveblog),
+        permalink_prefix=permalink_prefix(),
         schema_type="LiveBlogPosting",
         poll_seconds=settings.LIVEBLOG_POLL_SECONDS,
         newest_id=max((u.pk for u in updates), default=0),
