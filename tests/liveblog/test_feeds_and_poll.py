@@ -214,3 +214,43 @@ def test_a_new_update_leaves_an_unrelated_article_warm(client):
     make_update(liveblog)
 
     assert client.get(other.get_absolute_url()).headers["X-Page-Cache"] == "hit"
+
+
+def test_a_new_update_purges_the_live_blogs_tag_at_the_edge(
+    settings, django_capture_on_commit_callbacks
+):
+    import http.server
+    import threading
+
+    from newsroom import purge
+    from tests.helpers import free_port
+
+    received = []
+
+    class Edge(http.server.BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+            received.append(self.headers["Surrogate-Key"])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    server = http.server.HTTPServer(("127.0.0.1", port), Edge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            liveblog = make_liveblog()
+            other = make_article()
+        settings.NEWSROOM_PURGE_URLS = [f"http://127.0.0.1:{port}/"]
+        with django_capture_on_commit_callbacks(execute=True):
+            make_update(liveblog)
+        purge.purger.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    keys = {key for header in received for key in header.split()}
+    assert f"liveblog-{liveblog.pk}" in keys
+    assert f"article-{other.pk}" not in keys and "front" not in keys
