@@ -151,6 +151,7 @@ MIDDLEWARE = [
     # Before sessions, CSRF and auth: a ticker poll or a cached page costs a few
     # cache reads, no more.
     "ticker.middleware.TickerLiveMiddleware",
+    "liveblog.middleware.LiveBlogPollMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.PublicReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

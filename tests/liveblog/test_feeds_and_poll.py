@@ -254,3 +254,41 @@ def test_a_new_update_purges_the_live_blogs_tag_at_the_edge(
     keys = {key for header in received for key in header.split()}
     assert f"liveblog-{liveblog.pk}" in keys
     assert f"article-{other.pk}" not in keys and "front" not in keys
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_poll_304s_come_from_the_fast_path_until_the_live_blog_changes(client):
+    liveblog = make_liveblog()
+    make_update(liveblog)
+    url = poll_url(liveblog)
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    make_article(title="Een ander artikel")  # drops other pages, not this one
+    with CaptureQueriesContext(connection) as queries:
+        fast = client.get(url, headers={"If-None-Match": etag})
+    assert fast.status_code == 304 and queries.captured_queries == []
+    assert "X-Page-Cache" not in fast.headers  # answered before the page cache
+    assert fast["ETag"] == etag
+    assert fast["Cache-Control"].startswith("public, max-age=")
+
+    make_update(liveblog, title="Nieuw")
+
+    fresh = client.get(url, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200
+    assert len(json.loads(fresh.content)["updates"]) == 2
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_poll_fast_path_ends_when_the_article_is_unpublished(client):
+    liveblog = make_liveblog()
+    url = poll_url(liveblog)
+    etag = client.get(url)["ETag"]
+    client.get(url, headers={"If-None-Match": etag})
+    assert "X-Page-Cache" not in client.get(url, headers={"If-None-Match": etag})
+
+    article = liveblog.article
+    article.status = Article.Status.DRAFT
+    article.save()
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404

@@ -82,15 +82,6 @@ def test_first_page_of_2000_updates_within_the_article_budget_plus_half(site):
     assert large_again <= 1.2 * small_cpu
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Issue #21 target not met yet: the poll's 304 comes from the tag-based page "
-        "cache (tag versions, clock and change key read, entry replayed), measured "
-        "1.3-1.7x the ticker's, whose own middleware reads one key. Needs a fast "
-        "path of its own, like ticker/middleware.py."
-    ),
-    strict=False,
-)
 @pytest.mark.usefixtures("page_cache")
 def test_poll_304_costs_no_more_than_the_tickers(site):
     _article, _small, large = site
@@ -109,6 +100,6 @@ def test_poll_304_costs_no_more_than_the_tickers(site):
         b_headers={"If-None-Match": ticker_etag},
     )
     print(f"\npoll 304 {poll_cpu * 1e6:.0f} µs, ticker 304 {ticker_cpu * 1e6:.0f} µs")
-    # Both are answered by the page cache middleware without a query; the poll
-    # looks its entry up by URL, the ticker reads its state.
+    # Both are answered by a middleware of their own without a query: the poll
+    # reads its tags' versions (liveblog/middleware.py), the ticker its state.
     assert poll_cpu <= 1.5 * ticker_cpu
