@@ -12,8 +12,12 @@ urlpatterns = [
         views.LiveBlogPageView.as_view(),
         name="page",
     ),
-    path("artikel/<uslug:slug>/live/nieuw/", views.new_updates, name="new"),
-    path("artikel/<uslug:slug>/live/feed/", feeds.LiveBlogFeed(), name="feed"),
-    path("artikel/<uslug:slug>/live/atom/", feeds.LiveBlogAtomFeed(), name="atom"),
+    path(f"artikel/<uslug:slug>/live/{views.NEW}", views.new_updates, name="new"),
+    path(f"artikel/<uslug:slug>/live/{views.FEED}", feeds.LiveBlogFeed(), name="feed"),
+    path(
+        f"artikel/<uslug:slug>/live/{views.ATOM}",
+        feeds.LiveBlogAtomFeed(),
+        name="atom",
+    ),
     path("live/update/<int:pk>/", views.update_permalink, name="update"),
 ]

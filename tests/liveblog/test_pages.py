@@ -252,3 +252,20 @@ def test_first_page_queries_stay_flat_from_20_to_2000_updates(
     cache.clear()
     with django_assert_num_queries(few):
         assert client.get(f"{url}live/50/").status_code == 200
+
+
+def test_the_page_links_its_endpoints_and_older_pages_at_their_addresses(client):
+    from django.urls import reverse
+
+    liveblog = make_liveblog(article=make_article(title="Verkiezingen in Marokko"))
+    make_updates(liveblog, 45)
+    slug = liveblog.article.slug
+
+    html = page(client, liveblog.article.get_absolute_url())
+
+    for name in ("poll", "new", "feed", "atom"):
+        address = reverse(f"liveblog:{name}", kwargs={"slug": slug})
+        assert f'"{address}"' in html, name
+    older = reverse("liveblog:page", kwargs={"slug": slug, "page": 2})
+    assert f'href="{older}"' in html
+    assert client.get(older).status_code == 200
