@@ -96,9 +96,9 @@ def permalink_prefix():
     return reverse("liveblog:update", kwargs={"pk": 0})[:-2]
 
 
-def prepare(updates):
+def prepare(updates, prefix=None):
     """Give each update its cleaned body and permalink, ready for the template."""
-    prefix = permalink_prefix()
+    prefix = prefix or permalink_prefix()
     for update in updates:
         update.permalink = f"{prefix}{update.pk}/"
         # save() cleans it; cleaning again on the way out also covers rows written
@@ -166,7 +166,8 @@ def article_page(request, response):
         number = paginator.validate_number(number)
     except InvalidPage:
         raise Http404 from None
-    updates = prepare(PAGE(liveblog.pk, PAGE_SIZE, (number - 1) * PAGE_SIZE))
+    prefix = permalink_prefix()
+    updates = prepare(PAGE(liveblog.pk, PAGE_SIZE, (number - 1) * PAGE_SIZE), prefix)
     page = Page(updates, number, paginator)
     live_urls = addresses(article.slug)
     response.template_name = ["liveblog/liveblog_detail.html"]
@@ -186,7 +187,7 @@ def article_page(request, response):
         ),
         live_updates=updates,
         key_events=key_events(liveblog),
-        permalink_prefix=permalink_prefix(),
+        permalink_prefix=prefix,
         schema_type="LiveBlogPosting",
         poll_seconds=settings.LIVEBLOG_POLL_SECONDS,
         newest_id=max((u.pk for u in updates), default=0),
