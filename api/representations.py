@@ -89,9 +89,12 @@ class Builder:
         }
 
     def image(self, article):
-        image = article.lead_image
-        if image is None:
+        if article.lead_image is None:
             return None
+        return self.library_image(article.lead_image, article.image_caption)
+
+    def library_image(self, image, caption):
+        """Return a library image with its renditions, or None without any."""
         renditions = [
             {
                 "url": self.absolute(rendition.url),
@@ -111,7 +114,7 @@ class Builder:
         return {
             "alt": image.alt_text,
             "decorative": image.decorative,
-            "caption": article.image_caption,
+            "caption": caption,
             "credit": image.credit,
             "width": image.width,
             "height": image.height,

@@ -114,6 +114,48 @@ class TickerSerializer(serializers.Serializer):
     results = TickerItemSerializer(many=True)
 
 
+class LiveBlogSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = ArticleLinkSerializer(help_text="The article the live blog is.")
+    title = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["upcoming", "live", "ended"],
+        help_text="upcoming: not started; live: in coverage; ended: frozen.",
+    )
+    coverage_start = serializers.DateTimeField(allow_null=True)
+    coverage_end = serializers.DateTimeField(allow_null=True)
+    updates = serializers.IntegerField(help_text="How many updates readers see.")
+    updates_url = serializers.URLField(help_text="The updates, newest first.")
+    feed_url = serializers.URLField(help_text="An RSS feed of the updates.")
+
+
+class LiveBlogPageSerializer(serializers.Serializer):
+    results = LiveBlogSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+class LiveBlogUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(
+        help_text="The update's permalink: the page it is on now, at its place."
+    )
+    title = serializers.CharField()
+    body = serializers.CharField(help_text="Sanitised HTML.")
+    quote = serializers.CharField()
+    quote_source = serializers.CharField()
+    image = ImageSerializer(allow_null=True)
+    author = LinkSerializer(allow_null=True)
+    key_event = serializers.BooleanField()
+    pinned = serializers.BooleanField(help_text="The page shows it first.")
+    published_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class LiveBlogUpdatePageSerializer(serializers.Serializer):
+    results = LiveBlogUpdateSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(
@@ -137,5 +179,6 @@ class RootSerializer(serializers.Serializer):
     tags = serializers.URLField()
     authors = serializers.URLField()
     ticker = serializers.URLField()
+    liveblogs = serializers.URLField()
     schema = serializers.URLField()
     reference = serializers.URLField()

@@ -16,6 +16,12 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path("ticker/", views.TickerView.as_view(), name="ticker"),
+    path("liveblogs/", views.LiveBlogListView.as_view(), name="liveblog-list"),
+    path(
+        "liveblogs/<int:pk>/updates/",
+        views.LiveBlogUpdateListView.as_view(),
+        name="liveblog-updates",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Only a deploy changes it (the page cache starts afresh with each release).
     path("reference/", tagged("api")(reference.reference), name="reference"),

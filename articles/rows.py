@@ -43,6 +43,9 @@ class Join:
     model: type[models.Model]
     article_column: str
     column: str
+    # An app's row that most articles lack (a live blog's): None when there is none,
+    # so that asking for it costs no query.
+    optional: bool = False
 
 
 JOINS = {
@@ -54,16 +57,24 @@ JOINS = {
 
 class JoinedQuery:
     """Articles with rows of other tables joined, selected by a WHERE clause with
-    %s placeholders; call it with the values to get a list of articles."""
+    %s placeholders; call it with the values to get a list of articles.
 
-    def __init__(self, where, *, joins, deferred=()):
+    model: another model's rows instead (a live blog's updates, liveblog/views.py),
+    with Join instances for joins."""
+
+    def __init__(self, where, *, joins, deferred=(), model=Article):
         self.where = where
-        self.joins = [JOINS[name] for name in joins]
+        self.model = model
+        self.joins = [JOINS[join] if isinstance(join, str) else join for join in joins]
         self.fields = [
-            field
-            for field in Article._meta.concrete_fields
-            if field.name not in deferred
+            field for field in model._meta.concrete_fields if field.name not in deferred
         ]
+
+    def add_join(self, join):
+        """Bring another app's row along (liveblog/apps.py): call from
+        AppConfig.ready(), before the first query writes the SQL."""
+        if join not in self.joins:
+            self.joins.append(join)
 
     def joined_fields(self, join):
         return [
@@ -77,7 +88,7 @@ class JoinedQuery:
         """Return the SELECT for a database alias and a WHERE clause."""
         quote = connections[alias].ops.quote_name
         columns = [f"a.{quote(field.column)}" for field in self.fields]
-        tables = [quote(Article._meta.db_table) + " a"]
+        tables = [quote(self.model._meta.db_table) + " a"]
         for n, join in enumerate(self.joins):
             table = f"j{n}"
             columns += [
@@ -91,16 +102,18 @@ class JoinedQuery:
         return f"SELECT {', '.join(columns)} FROM {' '.join(tables)} WHERE {where}"
 
     def __call__(self, *params, where=None):
-        alias = router.db_for_read(Article)
+        alias = router.db_for_read(self.model)
         connection = connections[alias]
         sql = self.sql(alias, where or self.where)
-        articles = list(Article.objects.raw(sql, params))
+        articles = list(self.model.objects.using(alias).raw(sql, params))
         for n, join in enumerate(self.joins):
             fields = self.joined_fields(join)
             names = [f"{join.name}__{n}_{i}" for i in range(len(fields))]
             for article in articles:
                 values = [article.__dict__.pop(name) for name in names]
                 if values[fields.index(join.model._meta.pk)] is None:
+                    if join.optional:
+                        setattr(article, join.name, None)
                     continue  # no joined row: left as it was (None or unset)
                 row = join.model.from_db(
                     alias,

@@ -346,6 +346,12 @@ class ArticleDayArchiveView(
     template_name = "articles/article_archive.html"
 
 
+# Apps that make an article page more than an article (liveblog/apps.py adds one):
+# each hook(request, response) gets the page's TemplateResponse before it renders
+# and returns the response to send (the same one, changed, or a redirect).
+ARTICLE_PAGE_HOOKS = []
+
+
 class ArticleDetailView(generic.DetailView):
     model = Article
 
@@ -356,6 +362,8 @@ class ArticleDetailView(generic.DetailView):
             return moved_or_gone(request, self.kwargs["slug"])
         if self.object.is_killed:
             return killed_response(request, self.object)
+        for hook in ARTICLE_PAGE_HOOKS:
+            response = hook(request, response)
         return response
 
     def can_preview(self):

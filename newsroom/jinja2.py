@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from articles.templatetags import article_tags
 from images.templatetags import pictures
+from liveblog.templatetags import liveblog_tags
 from newsroom.cachetags import fragment
 from newsroom.text import xml_safe
 from ticker.live import breaking_news
@@ -101,6 +102,8 @@ def environment(**options):
         article_json_ld=_with_context(article_tags.article_json_ld),
         front_page_json_ld=_with_context(article_tags.front_page_json_ld),
         list_json_ld=_with_context(article_tags.list_json_ld),
+        is_live=liveblog_tags.is_live,
+        liveblog_json_ld=_with_context(liveblog_tags.liveblog_json_ld),
     )
     env.filters.update(
         date=date,

@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "api",
+    "liveblog",
     "demo",
 ]
 
@@ -151,6 +152,7 @@ MIDDLEWARE = [
     # Before sessions, CSRF and auth: a ticker poll or a cached page costs a few
     # cache reads, no more.
     "ticker.middleware.TickerLiveMiddleware",
+    "liveblog.middleware.LiveBlogPollMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.PublicReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -429,6 +431,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {"DutchMenu": html_tags([])},
     }
 ]
+
+# How often an open live blog page asks for new updates while coverage is live.
+LIVEBLOG_POLL_SECONDS = env_int("LIVEBLOG_POLL_SECONDS", 10)
 
 # Security. Production defaults; local development (DEBUG) relaxes the HTTPS ones.
 # Off under pytest too: the test client and the live server speak plain HTTP, and the

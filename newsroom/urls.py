@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("api.urls")),
     path("", include("ticker.urls")),
+    path("", include("liveblog.urls")),
     path("", include("articles.urls")),
 ]
 

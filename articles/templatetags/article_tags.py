@@ -292,12 +292,14 @@ def list_json_ld(context, name, author=None):
     return json_ld({"@context": "https://schema.org", "@graph": [page, crumbs]})
 
 
-def article_card(article, *, level=3, large=False, compact=False, hide_section=False):
+def article_card(
+    article, *, level=3, large=False, compact=False, hide_section=False, live=False
+):
     """Return a teaser of article: image, kicker, headline, lead, section and date.
 
     large is the front page's lead story (a larger, eagerly loaded image); level the
     headline's level; compact leaves out the lead; hide_section the section link
-    (in a section's own block).
+    (in a section's own block); live a "LIVE" label (a live blog in coverage).
 
     Built in Python rather than from an included template: a list page shows up to
     fifty of these, and the include cost five times what the markup does. Text is
@@ -336,8 +338,11 @@ def article_card(article, *, level=3, large=False, compact=False, hide_section=F
     else:
         parts.append('">')
     parts.append('\n  <div class="card__body">\n    ')
-    if article.kicker:
-        parts += ['<p class="kicker">', escape(article.kicker), "</p>\n    "]
+    if live or article.kicker:
+        parts.append('<p class="kicker">')
+        if live:
+            parts.append(f'<span class="live-label">{escape(_("Live"))}</span> ')
+        parts += [escape(article.kicker), "</p>\n    "]
     parts += [
         f'<h{level} class="card__title" dir="auto"><a href="',
         url,

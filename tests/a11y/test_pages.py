@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from liveblog.models import LiveBlog
 from tests.browser import (
     AXE_JS,
     VNU_JAR,
@@ -33,6 +34,7 @@ from tests.factories import (
     make_section,
     make_ticker_item,
 )
+from tests.liveblog.helpers import make_liveblog, make_update, make_updates
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,6 +101,36 @@ def pages(live_server):
             lead_image=make_image() if n % 2 else None,
             published_at=now - timedelta(days=n + 1),
         )
+    liveblog = make_liveblog(
+        article=make_article(
+            title="Aardbeving in de Atlas: de laatste stand",
+            lead="Volg hier de ontwikkelingen na de aardbeving.",
+            section=economie,
+            authors=[samira],
+            published_at=now - timedelta(hours=2),
+        )
+    )
+    make_updates(liveblog, 24)
+    make_update(
+        liveblog,
+        title="Hulpgoederen onderweg",
+        body="<p>De eerste vrachtwagens met <strong>tenten</strong> vertrekken.</p>",
+        quote="We doen wat we kunnen.",
+        quote_source="Een hulpverlener",
+        image=make_image(alt="Vrachtwagens met hulpgoederen"),
+        author=samira,
+        key_event=True,
+        pinned=True,
+    )
+    ended = make_liveblog(
+        article=make_article(
+            title="Verkiezingsavond in Rabat",
+            section=economie,
+            published_at=now - timedelta(days=2),
+        ),
+        state=LiveBlog.State.ENDED,
+    )
+    make_updates(ended, 3)
     make_ticker_item(headline="Breaking: zware regenval in de Rif", is_breaking=True)
     day = timezone.localtime(Article.objects.published().first().published_at)
     return {
@@ -117,6 +149,9 @@ def pages(live_server):
         "zoekresultaten": "/zoeken/?q=haven",
         "geen zoekresultaten": "/zoeken/?q=onvindbaarwoord",
         "laatste nieuws": "/laatste-nieuws/",
+        "liveblog": liveblog.article.get_absolute_url(),
+        "liveblog, oudere updates": f"/artikel/{liveblog.article.slug}/live/2/",
+        "afgelopen liveblog": ended.article.get_absolute_url(),
         "404": "/bestaat-niet/",
     }
 

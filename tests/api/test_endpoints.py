@@ -42,6 +42,7 @@ def test_root_links_every_endpoint(client):
         "tags",
         "authors",
         "ticker",
+        "liveblogs",
         "schema",
         "reference",
     }

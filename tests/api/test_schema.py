@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 from api import schema
 from api.representations import ARTICLE_FIELDS
 from tests.factories import make_article, make_author, make_image, make_section
+from tests.liveblog.helpers import make_liveblog, make_update
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,13 @@ def test_schema_fields_match_the_answers(client):
     assert set(sections[0]) == set(schema.SectionSerializer().fields)
     authors = client.get("/api/v1/authors/").json()["results"]
     assert set(authors[0]) == set(schema.AuthorSerializer().fields)
+    liveblog = make_liveblog(article=article)
+    make_update(liveblog, image=make_image(), author=make_author())
+    (listed,) = client.get("/api/v1/liveblogs/").json()["results"]
+    assert set(listed) == set(schema.LiveBlogSerializer().fields)
+    (update,) = client.get(listed["updates_url"]).json()["results"]
+    assert set(update) == set(schema.LiveBlogUpdateSerializer().fields)
+    assert set(update["image"]) == set(schema.ImageSerializer().fields)
 
 
 def test_reference_page_shows_every_operation(client):

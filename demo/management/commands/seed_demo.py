@@ -43,6 +43,7 @@ from articles.models import (
     Author,
     Section,
 )
+from demo import liveblogs
 from demo.bulk import compress_quickly, vacuum
 from demo.flush import flush_demo, invalidate_caches
 from demo.loader import DemoLoader
@@ -134,6 +135,8 @@ class Command(BaseCommand):
                 if articles or ticker:
                     compress_quickly()
                     loaded = loader.load(articles, ticker, images=options["images"])
+                    if articles:  # and a few live blogs with their updates
+                        liveblogs.create(loader.user, seed=options["seed"])
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was written.") from None
         except DatabaseError as error:
