@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from newsroom.cachetags import tagged
 
-from . import errors, reference, views
+from . import errors, liveblogs, reference, views
 
 app_name = "api"
 urlpatterns = [
@@ -16,10 +16,10 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path("ticker/", views.TickerView.as_view(), name="ticker"),
-    path("liveblogs/", views.LiveBlogListView.as_view(), name="liveblog-list"),
+    path("liveblogs/", liveblogs.LiveBlogListView.as_view(), name="liveblog-list"),
     path(
         "liveblogs/<int:pk>/updates/",
-        views.LiveBlogUpdateListView.as_view(),
+        liveblogs.LiveBlogUpdateListView.as_view(),
         name="liveblog-updates",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
