@@ -7,19 +7,14 @@ on a free loopback port, headless Chromium. Writes docs/img/11-*.png to 16-*.png
 with --reader also the reader's page at 390 and 1280 pixels into a folder of choice.
 """
 
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import screenshots  # noqa: E402
-from screenshots import BASE_DIR, CHROMIUM, IMG_DIR, PASSWORD, free_port  # noqa: E402
+from screenshots import CHROMIUM, PASSWORD  # noqa: E402
 
 
 def make_content():
@@ -131,46 +126,10 @@ def photograph(url, ids, reader_dir=None):
 
 
 def main():
-    IMG_DIR.mkdir(parents=True, exist_ok=True)
     reader_dir = sys.argv[2] if sys.argv[1:2] == ["--reader"] else None
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
-            "MEDIA_ROOT": f"{tmp}/media",
-            "CACHE_URL": "dummy://",
-        }
-        os.environ.update(env)
-        sys.path.insert(0, str(BASE_DIR))
-        ids = make_content()
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "runserver",
-                "--noreload",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    urlopen(f"{url}/beheer/login/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            photograph(url, ids, reader_dir)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    screenshots.run_site(
+        make_content, lambda url, ids: photograph(url, ids, reader_dir)
+    )
 
 
 if __name__ == "__main__":

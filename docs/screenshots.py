@@ -329,7 +329,9 @@ def photograph_editor_desk(editor, url, admin, ids):
     shoot(editor, "10-ticker")
 
 
-def main():
+def run_site(make_content, photograph, **extra_env):
+    """Fill a throwaway SQLite site with make_content(), serve it with runserver and
+    call photograph(url, ids) against it."""
     IMG_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -339,11 +341,11 @@ def main():
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "MEDIA_ROOT": f"{tmp}/media",
             "CACHE_URL": "dummy://",
-            "PAGE_CACHE_SECONDS": "0",
+            **extra_env,
         }
         os.environ.update(env)
         sys.path.insert(0, str(BASE_DIR))
-        ids = make_demo_content()
+        ids = make_content()
         port = free_port()
         server = subprocess.Popen(
             [
@@ -370,6 +372,10 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def main():
+    run_site(make_demo_content, photograph, PAGE_CACHE_SECONDS="0")
 
 
 if __name__ == "__main__":

@@ -204,11 +204,15 @@ def article_share_image(context, article):
     return share_image(context["request"], article)
 
 
-def article_json_ld(context, article):
-    """Return JSON-LD for an article page: the NewsArticle and its breadcrumbs."""
-    request = context["request"]
+def iso_time(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def news_posting(request, article, kind="NewsArticle", modified_at=None):
+    """Return the schema.org description of an article page as kind (NewsArticle,
+    or LiveBlogPosting for a live blog): headline, address, authors, publisher,
+    section, image and dates. modified_at overrides the article's own."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    home = request.build_absolute_uri(reverse("articles:index"))
     organization = _organization(request)
     authors = [
         {
@@ -218,8 +222,8 @@ def article_json_ld(context, article):
         }
         for byline in article.byline
     ]
-    news_article = {
-        "@type": "NewsArticle",
+    posting = {
+        "@type": kind,
         "@id": url + "#artikel",
         "headline": article.title[:110],
         "description": article.lead,
@@ -233,17 +237,22 @@ def article_json_ld(context, article):
     }
     image = share_image(request, article)
     if image:
-        news_article["image"] = [image.url]
+        posting["image"] = [image.url]
     if article.published_at:
-        news_article["datePublished"] = timezone.localtime(
-            article.published_at
-        ).isoformat(timespec="seconds")
-        news_article["dateModified"] = timezone.localtime(
-            article.modified_at
-        ).isoformat(timespec="seconds")
+        posting["datePublished"] = iso_time(article.published_at)
+        posting["dateModified"] = iso_time(modified_at or article.modified_at)
+    if article.section:
+        posting["articleSection"] = article.section.name
+    return posting
+
+
+def article_json_ld(context, article):
+    """Return JSON-LD for an article page: the NewsArticle and its breadcrumbs."""
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    home = request.build_absolute_uri(reverse("articles:index"))
     crumbs = [(_("Voorpagina"), home)]
     if article.section:
-        news_article["articleSection"] = article.section.name
         crumbs.append(
             (
                 article.section.name,
@@ -251,9 +260,11 @@ def article_json_ld(context, article):
             )
         )
     crumbs.append((article.title, url))
-    breadcrumbs = _breadcrumbs(crumbs)
     return json_ld(
-        {"@context": "https://schema.org", "@graph": [news_article, breadcrumbs]}
+        {
+            "@context": "https://schema.org",
+            "@graph": [news_posting(request, article), _breadcrumbs(crumbs)],
+        }
     )
 
 

@@ -1,11 +1,6 @@
 """What public templates need from live blogs (Jinja2 globals: newsroom/jinja2.py)."""
 
-from django.conf import settings
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import timezone
-
-from articles.templatetags.article_tags import LOGO, LOGO_SIZE, json_ld, share_image
+from articles.templatetags.article_tags import iso_time, json_ld, news_posting
 from liveblog.models import shorten
 
 
@@ -19,70 +14,28 @@ def is_live(article):
     return liveblog is not None and liveblog.is_live
 
 
-def _iso(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds")
-
-
 def liveblog_json_ld(context, article, liveblog, updates):
     """Return JSON-LD for a live blog page: a LiveBlogPosting with its newest updates
     as BlogPosting, each with its own headline, time and address (#update-<id>)."""
     request = context["request"]
     url = request.build_absolute_uri(article.get_absolute_url())
-    home = request.build_absolute_uri(reverse("articles:index"))
-    publisher = {
-        "@type": "Organization",
-        "@id": home + "#organisatie",
-        "name": settings.NEWSROOM_SITE_NAME,
-        "url": home,
-        "logo": {
-            "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(LOGO)),
-            "width": LOGO_SIZE,
-            "height": LOGO_SIZE,
-        },
-    }
-    authors = [
-        {
-            "@type": "Person",
-            "name": byline.author.name,
-            "url": request.build_absolute_uri(byline.author.get_absolute_url()),
-        }
-        for byline in article.byline
-    ]
+    newest = max([article.modified_at, *(update.published_at for update in updates)])
     posting = {
         "@context": "https://schema.org",
-        "@type": "LiveBlogPosting",
-        "@id": url + "#artikel",
-        "headline": article.title[:110],
-        "description": article.lead,
-        "url": url,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "inLanguage": "nl",
-        "isAccessibleForFree": True,
-        "author": authors or [{"@id": publisher["@id"]}],
-        "publisher": publisher,
+        **news_posting(request, article, "LiveBlogPosting", modified_at=newest),
     }
-    if article.section:
-        posting["articleSection"] = article.section.name
-    image = share_image(request, article)
-    if image:
-        posting["image"] = [image.url]
-    if article.published_at:
-        posting["datePublished"] = _iso(article.published_at)
-        newest = max(
-            [article.modified_at, *(update.published_at for update in updates)]
-        )
-        posting["dateModified"] = _iso(newest)
     if liveblog.coverage_start:
-        posting["coverageStartTime"] = _iso(liveblog.coverage_start)
+        posting["coverageStartTime"] = iso_time(liveblog.coverage_start)
     if liveblog.coverage_end:
-        posting["coverageEndTime"] = _iso(liveblog.coverage_end)
+        posting["coverageEndTime"] = iso_time(liveblog.coverage_end)
     posting["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",
             "headline": update.headline[:110],
-            "datePublished": _iso(update.published_at),
-            **({"dateModified": _iso(update.edited_at)} if update.edited_at else {}),
+            "datePublished": iso_time(update.published_at),
+            **(
+                {"dateModified": iso_time(update.edited_at)} if update.edited_at else {}
+            ),
             "url": f"{url}#update-{update.pk}",
             "articleBody": shorten(update.plain_text or update.quote, 500),
             **(
