@@ -9,7 +9,6 @@ import html
 import re
 
 import reversion
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -22,6 +21,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitize_html
 from articles.models import Article, Author
 from images.models import Image
+from newsroom.models import CreatedByModel
 from newsroom.text import clean_line, clean_text
 
 PAGE_SIZE = 20
@@ -154,7 +154,7 @@ class LiveBlogUpdateQuerySet(models.QuerySet):
         )
 
 
-class LiveBlogUpdate(models.Model):
+class LiveBlogUpdate(CreatedByModel):
     liveblog = models.ForeignKey(
         LiveBlog,
         verbose_name=_("liveblog"),
@@ -234,17 +234,6 @@ class LiveBlogUpdate(models.Model):
             "opgeslagen."
         ),
     )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("aangemaakt door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
     objects = LiveBlogUpdateQuerySet.as_manager()
 
     class Meta:
