@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/bench.py pages --articles 100000
     .venv/bin/python benchmarks/bench.py pages --articles 100000 --db postgres
     .venv/bin/python benchmarks/bench.py api --articles 100000
+    .venv/bin/python benchmarks/bench.py newsroom --articles 100000
 
 One command: it makes a fresh database (a temporary SQLite file, or a PostgreSQL
 database whose name contains "bench", dropped and created again), migrates, fills it
@@ -249,6 +250,12 @@ SCENARIOS = {
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["newsroom"]:
+        # Readers and an editor at once, quiet and busy phases (newsroom_load.py).
+        import newsroom_load
+
+        return newsroom_load.main(argv[1:])
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
