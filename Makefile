@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser varnish a11y-tools lighthouse bench clean
+.PHONY: run test lint format browser varnish a11y-tools lighthouse bench bench-newsroom clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ ARTICLES ?= 100000
 DB ?= sqlite
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench.py pages --articles $(ARTICLES) --db $(DB)
+
+# Readers and an editor at once, quiet and busy phases, the app alone and behind
+# Varnish (issue #20; benchmarks/newsroom_load.py). No wrk needed.
+bench-newsroom: $(VENV)/.installed varnish
+	$(PY) benchmarks/bench.py newsroom --articles $(ARTICLES) --db $(DB)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -34,7 +34,7 @@ from .models import (
     Section,
     SlugRedirect,
 )
-from .pagetags import public_tags
+from .pagetags import name_tag, public_tags
 
 PUBLIC_APPS = frozenset({"articles", "images", "taggit"})
 # Rows readers never see, or that only change along with rows handled below.
@@ -142,20 +142,23 @@ def tag_link_changed(sender, instance, using=None, **kwargs):
 @receiver(post_delete, sender=Section, dispatch_uid="pagecache_section_deleted")
 def section_changed(sender, instance, using=None, **kwargs):
     # Every page's header lists the sections.
-    tags = [f"section-{instance.pk}", "nav", "feed", "sitemap"]
+    tag = f"section-{instance.pk}"
+    tags = [tag, name_tag(tag), "nav", "feed", "sitemap"]
     cachetags.changed(tags, using=using)
 
 
 @receiver(post_save, sender=Author, dispatch_uid="pagecache_author_saved")
 @receiver(post_delete, sender=Author, dispatch_uid="pagecache_author_deleted")
 def author_changed(sender, instance, using=None, **kwargs):
-    cachetags.changed([f"author-{instance.pk}", "feed", "sitemap"], using=using)
+    tag = f"author-{instance.pk}"
+    cachetags.changed([tag, name_tag(tag), "feed", "sitemap"], using=using)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="pagecache_tag_saved")
 @receiver(post_delete, sender=Tag, dispatch_uid="pagecache_tag_deleted")
 def tag_changed(sender, instance, using=None, **kwargs):
-    cachetags.changed([f"tag-{instance.pk}", "feed", "sitemap"], using=using)
+    tag = f"tag-{instance.pk}"
+    cachetags.changed([tag, name_tag(tag), "feed", "sitemap"], using=using)
 
 
 @receiver(post_save, sender=Image, dispatch_uid="pagecache_image_saved")

@@ -206,6 +206,48 @@ def test_changing_a_public_article_drops_its_pages_only(client, site, change):
     assert_warm(client, site["b_pages"])
 
 
+def test_an_update_keeps_the_pages_of_articles_in_its_section_tag_and_byline(
+    client, site
+):
+    # Article pages print their section's, tags' and authors' names: they go when
+    # a name changes, not whenever another article of that section changes.
+    a = site["a"]
+    c = make_article(
+        title="Haven krimpt",
+        section=a.section,
+        tags=["Haven"],
+        authors=list(site["a"].authors.all()),
+    )
+    lists = ["/rubriek/economie/", "/tag/haven/", "/auteur/samira/"]
+    warm_all(client, [c.get_absolute_url(), *lists])
+
+    a.title = "Haven groeit verder"
+    a.save()
+
+    assert_warm(client, [c.get_absolute_url()])
+    for url in lists:
+        response = client.get(url)
+        assert state(response) == "miss", url
+        assert "Haven groeit verder" in response.text, url
+
+
+def test_renaming_an_author_drops_the_article_pages_that_print_the_name(client, site):
+    warm_all(
+        client,
+        [site["a"].get_absolute_url(), "/auteur/samira/", site["b"].get_absolute_url()],
+    )
+
+    author = site["a"].authors.get()
+    author.name = "Samira El Amrani"
+    author.save()
+
+    for url in (site["a"].get_absolute_url(), "/auteur/samira/"):
+        response = client.get(url)
+        assert state(response) == "miss", url
+        assert "Samira El Amrani" in response.text, url
+    assert_warm(client, [site["b"].get_absolute_url()])
+
+
 def test_pages_whose_related_cards_show_an_article_drop_with_it(client, site):
     a, b = site["a"], site["b"]
     Article.objects.filter(pk=b.pk).update(related_ids=[a.pk])
@@ -253,7 +295,9 @@ def test_pages_name_their_tags_for_the_edge(client, site):
     response = client.get(a.get_absolute_url())
 
     keys = response["Surrogate-Key"].split()
-    assert {f"article-{a.pk}", f"section-{a.section_id}", "all", "nav"} <= set(keys)
+    assert {f"article-{a.pk}", f"section-name-{a.section_id}", "all", "nav"} <= set(
+        keys
+    )
     assert response["Cache-Tag"].split(",") == keys
     front = client.get("/")["Surrogate-Key"].split()
     assert {"front", f"article-{a.pk}", f"article-{site['b'].pk}"} <= set(front)

@@ -849,7 +849,8 @@ def test_a_change_in_another_process_reaches_this_one(client, settings, tmp_path
         "from articles.models import Article\n"
         "from tests.factories import make_article\n"
         "a = Article.objects.filter(slug='wijziging').first()"
-        " or make_article(slug='wijziging')\n"
+        # The same id as here: the change names article-<id>, which this page shows.
+        f" or make_article(slug='wijziging', pk={article.pk})\n"
         "a.title = 'Na de wijziging'\n"
         "a.save()\n",
     )

@@ -53,9 +53,9 @@ def test_list_and_detail_name_what_they_show(client, site):
     tag = a.tags.get()
     assert {
         f"article-{a.pk}",
-        f"section-{site['economie'].pk}",
-        f"author-{site['writer'].pk}",
-        f"tag-{tag.pk}",
+        f"section-name-{site['economie'].pk}",
+        f"author-name-{site['writer'].pk}",
+        f"tag-name-{tag.pk}",
     } <= detail
     assert f"article-{b.pk}" not in detail and "feed" not in detail
 
