@@ -76,6 +76,9 @@ def test_a_form_error_keeps_the_text_and_saves_nothing(client, editor):
 
     assert response.status_code == 400
     assert "Alleen een kop, geen tekst" in response.content.decode()
+    # The editor comes back too: its import map carries the page's nonce.
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert f'<script type="importmap" nonce="{nonce[1]}">' in response.content.decode()
     assert "Een update heeft tekst" in response.content.decode()
     assert not LiveBlogUpdate.objects.exists()
 
@@ -306,7 +309,9 @@ def test_changes_to_different_fields_of_one_update_are_both_kept(two_editors):
     url = update_url(update)
     mine = nadia.get(url)
     theirs = samira.get(url)
-    assert samira.post(url, page_data(theirs, title="Kop van Samira")).status_code == 302
+    assert (
+        samira.post(url, page_data(theirs, title="Kop van Samira")).status_code == 302
+    )
 
     response = nadia.post(url, page_data(mine, body="<p>Tekst van Nadia.</p>"))
 
