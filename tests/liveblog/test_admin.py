@@ -348,7 +348,7 @@ def test_the_live_blog_page_carries_the_editor_nonce(client, editor):
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
     page = response.content.decode()
     assert f'<script type="importmap" nonce="{nonce[1]}">' in page
-    assert 'class="prose-editor' in page or "data-django-prose-editor" in page
+    assert 'id="id_body" data-django-prose-editor-' in page
 
 
 def test_only_editors_delete_updates(client, editor, reporter):
