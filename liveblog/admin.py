@@ -17,8 +17,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from js_asset import Media
 from reversion.admin import VersionAdmin
 
+from editing.admin import EditingAdminMixin
 from ticker.models import TickerItem
 
 from . import rules
@@ -117,9 +119,16 @@ class LiveBlogAdmin(VersionAdmin):
             widgets={"image": AutocompleteSelect(image, self.admin_site)},
         )
 
+    def post_form_media(self, request, media, post_form):
+        """Return media with the compact form's added, all with the request's CSP
+        nonce: the form's rich-text editor loads through an inline import map."""
+        return Media.from_media(media + post_form.media, nonce=request.csp_nonce)
+
     def render_change_form(self, request, context, *args, **kwargs):
         if context.get("post_form") is not None:
-            context["media"] = context["media"] + context["post_form"].media
+            context["media"] = self.post_form_media(
+                request, context["media"], context["post_form"]
+            )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def coverage_context(self, request, liveblog, post_form=None):
@@ -174,7 +183,7 @@ class LiveBlogAdmin(VersionAdmin):
                 **self.coverage_context(request, liveblog, form),
                 "opts": self.opts,
                 "title": _("Nieuwe update: %(title)s") % {"title": liveblog},
-                "media": self.media + form.media,
+                "media": self.post_form_media(request, self.media, form),
             }
             return TemplateResponse(
                 request, "admin/liveblog/liveblog/post_error.html", context, status=400
@@ -259,7 +268,10 @@ class LiveBlogAdmin(VersionAdmin):
 
 
 @admin.register(LiveBlogUpdate)
-class LiveBlogUpdateAdmin(VersionAdmin):
+class LiveBlogUpdateAdmin(EditingAdminMixin, VersionAdmin):
+    """An update's own change form, reached from its live blog's page; the editing
+    app adds the editor's nonce, presence and the per-field conflict check."""
+
     form = UpdateForm
     list_display = [
         "__str__",
@@ -290,7 +302,7 @@ class LiveBlogUpdateAdmin(VersionAdmin):
         ]
         if request.user.has_perm("liveblog.approve_liveblogupdate"):
             fields.append("approved")
-        return [*fields, "edited_at", "edit_version"]
+        return [*fields, "edited_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["fields"] = [
@@ -328,10 +340,8 @@ class LiveBlogUpdateAdmin(VersionAdmin):
             obj.edited_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def response_change(self, request, obj):
-        if "_continue" in request.POST:
-            return super().response_change(request, obj)
-        messages.success(request, _("Update opgeslagen."))
+    def response_post_save_change(self, request, obj):
+        # Saved: back to the live blog's page, where coverage runs.
         return HttpResponseRedirect(change_url(obj.liveblog_id) + "#updates")
 
     def delete_view(self, request, object_id, extra_context=None):

@@ -1,7 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from editing.conflicts import ConflictCheckedForm
 from ticker.models import HEADLINE_MAX_LENGTH
 
 from .models import LiveBlogUpdate
@@ -20,7 +20,14 @@ POST_FIELDS = [
 CONTENT_FIELDS = frozenset({"title", "body", "image", "quote", "quote_source"})
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(ConflictCheckedForm):
+    """An update, posted from the live blog's page or edited in its own admin form.
+
+    Editing an existing update goes through the editing app's conflict check (see
+    docs/editing.md): a save on top of a version its editor has not seen saves
+    nothing and shows both texts, field by field.
+    """
+
     push_to_ticker = forms.BooleanField(
         label=_("Ook in de nieuwsticker"),
         required=False,
@@ -29,7 +36,8 @@ class UpdateForm(forms.ModelForm):
             "link naar het liveblog."
         ),
     )
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Every save of an update counts up its version (LiveBlogUpdate.save).
+    version_field = "version"
 
     class Meta:
         model = LiveBlogUpdate
@@ -39,10 +47,6 @@ class UpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not can_push:
             del self.fields["push_to_ticker"]
-        if self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.version
-        else:
-            del self.fields["edit_version"]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -58,30 +62,6 @@ class UpdateForm(forms.ModelForm):
                     _("Voor de ticker is de kop hoogstens %(max)s tekens.")
                     % {"max": HEADLINE_MAX_LENGTH},
                 )
-        if "edit_version" in self.fields:
-            self._check_version(cleaned_data.get("edit_version"))
+        if self.instance.pk is not None:
+            self.check_conflict()
         return cleaned_data
-
-    def _check_version(self, submitted):
-        # Locks the row until the admin's transaction ends, so a save that starts
-        # now cannot slip in between this check and our write.
-        current = (
-            LiveBlogUpdate.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if submitted == current:
-            return
-        # Keep everything the editor typed, but let the next save go through once
-        # they have looked at the other change.
-        self.data = self.data.copy()
-        self.data["edit_version"] = current
-        raise ValidationError(
-            _(
-                "Iemand anders heeft deze update opgeslagen nadat je hem opende. "
-                "Jouw tekst staat hieronder nog; vergelijk hem met de huidige versie "
-                "(geschiedenis) en sla opnieuw op om die te overschrijven."
-            ),
-            code="conflict",
-        )

@@ -1,12 +1,16 @@
 """Running a live blog from its admin page: posting, editing, approving, permissions."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import ArticleAuthor
 from liveblog.models import LiveBlog, LiveBlogUpdate
+from tests.editing.helpers import conflict_rows, page_data, resolved_data
 from tests.factories import make_article, make_author, make_image, make_member
+from tests.helpers import client_for
 from tests.liveblog.helpers import make_liveblog, make_update
 from ticker.models import TickerItem
 
@@ -72,6 +76,9 @@ def test_a_form_error_keeps_the_text_and_saves_nothing(client, editor):
 
     assert response.status_code == 400
     assert "Alleen een kop, geen tekst" in response.content.decode()
+    # The editor comes back too: its import map carries the page's nonce.
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert f'<script type="importmap" nonce="{nonce[1]}">' in response.content.decode()
     assert "Een update heeft tekst" in response.content.decode()
     assert not LiveBlogUpdate.objects.exists()
 
@@ -243,22 +250,105 @@ def test_editing_marks_the_update_as_edited(client, editor):
     assert "Bewerkt:" in page
 
 
-def test_an_edit_of_an_outdated_version_is_refused_and_keeps_the_text(client, editor):
-    liveblog = make_liveblog()
-    update = make_update(liveblog, title="Eerst")
-    opened = edit_data(update, title="Mijn versie")
-    update.title = "Iemand anders"
-    update.save()
-    client.force_login(editor)
-    url = reverse("admin:liveblog_liveblogupdate_change", args=[update.pk])
+def update_url(update):
+    return reverse("admin:liveblog_liveblogupdate_change", args=[update.pk])
 
-    response = client.post(url, opened)
+
+@pytest.fixture
+def two_editors(editor):
+    samira = make_member("samira", "eindredacteur", first_name="Samira")
+    make_author(name="Samira Bennani", user=samira)
+    return client_for(editor), client_for(samira)
+
+
+def test_the_second_save_of_one_update_shows_the_conflict_and_loses_nothing(
+    two_editors,
+):
+    nadia, samira = two_editors
+    update = make_update(make_liveblog(), title="Eerst", body="<p>Eerste tekst.</p>")
+    url = update_url(update)
+    mine = nadia.get(url)  # Nadia opens the update ...
+    theirs = samira.get(url)  # ... and so does Samira, who saves first.
+    response = samira.post(
+        url, page_data(theirs, body="<p>Tekst van Samira over de beving.</p>")
+    )
+    assert response.status_code == 302
+
+    stale = page_data(mine, body="<p>Tekst van Nadia over de schade.</p>")
+    response = nadia.post(url, stale)
+
+    # Nothing saved: Samira's text stays, Nadia's is still in her form.
+    assert response.status_code == 200
+    update.refresh_from_db()
+    assert update.body == "<p>Tekst van Samira over de beving.</p>"
+    rows = conflict_rows(response)
+    assert list(rows) == ["body"]
+    assert rows["body"].both_changed and rows["body"].choice == ""
+    page = response.content.decode()
+    assert "Tekst van Samira over de beving." in page
+    assert "Tekst van Nadia over de schade." in page
+    assert "Mijn versie houden" in page
+    # The old form, sent again, is refused again.
+    assert nadia.post(url, stale).status_code == 200
+    update.refresh_from_db()
+    assert "Samira" in update.body
+
+    # Undecided, the rebuilt form is not saved either; decided, it is.
+    assert nadia.post(url, resolved_data(response)).status_code == 200
+    response = nadia.post(url, resolved_data(response, _keep_body="mine"))
+    assert response.status_code == 302
+    assert response["Location"] == change_url(update.liveblog) + "#updates"
+    update.refresh_from_db()
+    assert update.body == "<p>Tekst van Nadia over de schade.</p>"
+    assert update.edited_at is not None
+
+
+def test_changes_to_different_fields_of_one_update_are_both_kept(two_editors):
+    nadia, samira = two_editors
+    update = make_update(make_liveblog(), title="Eerst", body="<p>Eerste tekst.</p>")
+    url = update_url(update)
+    mine = nadia.get(url)
+    theirs = samira.get(url)
+    assert (
+        samira.post(url, page_data(theirs, title="Kop van Samira")).status_code == 302
+    )
+
+    response = nadia.post(url, page_data(mine, body="<p>Tekst van Nadia.</p>"))
 
     assert response.status_code == 200
-    assert "Iemand anders heeft deze update opgeslagen" in response.content.decode()
-    assert "Mijn versie" in response.content.decode()
+    form = response.context["adminform"].form
+    assert form["title"].value() == "Kop van Samira"  # not touched by Nadia
+    assert conflict_rows(response)["body"].choice == "mine"  # only she changed it
+    assert nadia.post(url, resolved_data(response)).status_code == 302
     update.refresh_from_db()
-    assert update.title == "Iemand anders"
+    assert (update.title, update.body) == ("Kop van Samira", "<p>Tekst van Nadia.</p>")
+
+
+def test_the_update_form_carries_the_editor_nonce_and_presence(two_editors):
+    nadia, samira = two_editors
+    update = make_update(make_liveblog())
+    url = update_url(update)
+    samira.get(url)
+
+    response = nadia.get(url)
+
+    page = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert f'<script type="importmap" nonce="{nonce[1]}">' in page
+    assert "Samira bewerkt dit liveblog-update ook" in page
+    assert page.count('name="edit_version"') == 1
+
+
+def test_the_live_blog_page_carries_the_editor_nonce(client, editor):
+    liveblog = make_liveblog()
+    client.force_login(editor)
+
+    response = client.get(change_url(liveblog))
+
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    page = response.content.decode()
+    assert f'<script type="importmap" nonce="{nonce[1]}">' in page
+    assert 'id="id_body" data-django-prose-editor-' in page
 
 
 def test_only_editors_delete_updates(client, editor, reporter):

@@ -13,6 +13,8 @@ from django.test import Client
 from liveblog.models import LiveBlogUpdate
 from tests.a11y.test_pages import VNU_JAR, axe_violations, node_modules  # noqa: F401
 from tests.browser import WIDE
+from tests.browser import log_in as log_in_as
+from tests.editing.helpers import close_page
 from tests.factories import make_article, make_author, make_image, make_member
 from tests.liveblog.helpers import make_liveblog, make_update, make_updates
 
@@ -220,3 +222,61 @@ def test_a_live_blog_page_passes_the_nu_html_checker(
         if m["type"] in {"error", "non-document-error"}
     ]
     assert errors == []
+
+
+# Playwright adds this before any of the page's own scripts, whatever its CSP says.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def test_the_editor_loads_under_the_csp_on_the_live_blog_and_update_pages(
+    new_context, live_server, settings, liveblog
+):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    user = make_member("omar", "eindredacteur")
+    update = liveblog.updates.order_by("pk").first()
+    pages = {
+        "live blog": (
+            f"/beheer/liveblog/liveblog/{liveblog.pk}/change/",
+            ".liveblog-post .ProseMirror[contenteditable=true]",
+        ),
+        "update": (
+            f"/beheer/liveblog/liveblogupdate/{update.pk}/change/",
+            ".field-body .ProseMirror[contenteditable=true]",
+        ),
+    }
+    for name, (path, selector) in pages.items():
+        context = log_in_as(new_context(width=WIDE, height=900), user, live_server.url)
+        context.add_init_script(WATCH_CSP)
+        page = context.new_page()
+        problems = []
+        page.on(
+            "pageerror", lambda error, problems=problems: problems.append(str(error))
+        )
+        page.on(
+            "console",
+            lambda message, problems=problems: (
+                problems.append(message.text)
+                if message.type == "error"
+                and not message.location["url"].endswith("favicon.ico")
+                else None
+            ),
+        )
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, name
+        try:
+            page.locator(selector).first.wait_for(timeout=10_000)
+        except PlaywrightTimeoutError:
+            problems.append("the editor did not appear")
+        editors = page.locator(selector).count()
+        violations = page.evaluate("window.__cspViolations")
+        close_page(page)
+        assert violations == [], name
+        assert problems == [], name
+        assert editors == 1, name
