@@ -289,10 +289,10 @@ def test_redis_stopped_costs_no_page_and_no_save_and_comes_back_fresh(site, redi
 
 def test_a_hung_redis_costs_bounded_time_and_misses_no_invalidation(site, redis):
     site.save_title("Voor het hangen")
-    for _ in range(2):
-        for path in ("/", "/artikel/haven/"):
-            site.get(path)
-    assert site.get("/artikel/haven/")[1]["X-Page-Cache"] == "hit"
+    # Kept once a render ran with no change under way (as above: a loaded machine
+    # can still be finishing the save's after-commit work during the first one).
+    for path in ("/", "/artikel/haven/"):
+        assert eventually(lambda path=path: site.get(path)[1]["X-Page-Cache"] == "hit")
 
     redis.pause()
     try:
