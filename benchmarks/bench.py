@@ -25,7 +25,6 @@ configured cache, warmed before the clock runs).
 
 import argparse
 import json
-import os
 import re
 import shutil
 import sys
@@ -36,10 +35,10 @@ from benchlib import (
     CACHE_BACKEND,
     COLD_ENV,
     COLD_NOTE,
-    DEFAULT_POSTGRES_URL,
     Bench,
     BenchError,
     Target,
+    add_database_arguments,
     fetch,
     machine_description,
     prepare_pages,
@@ -269,13 +268,7 @@ def main(argv=None):
     parser.add_argument(
         "--articles", type=int, default=1000, help="demo articles (pages scenario)"
     )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="with --db postgres: the database to drop, create and fill; its name "
-        "must contain 'bench' (default %(default)s)",
-    )
+    add_database_arguments(parser)
     parser.add_argument(
         "--cold-cache",
         choices=sorted(COLD_ENV),

@@ -280,6 +280,19 @@ def free_port():
 
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+
+
+def add_database_arguments(parser):
+    """--db and --postgres-url, the same for every workload."""
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="with --db postgres: the database to drop, create and fill; its name "
+        "must contain 'bench' (default %(default)s)",
+    )
+
+
 # Cold runs: "page" turns the page cache off, so every request renders its page (the
 # ticker and the other small caches work as in production); "dummy" turns every
 # cache off, so each request also rebuilds the ticker.

@@ -43,9 +43,9 @@ from pathlib import Path
 
 from admin_client import Browser
 from benchlib import (
-    DEFAULT_POSTGRES_URL,
     Bench,
     BenchError,
+    add_database_arguments,
     fetch,
     machine_description,
     prepare_pages,
@@ -420,13 +420,7 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="with --db postgres: the database to drop, create and fill; its name "
-        "must contain 'bench' (default %(default)s)",
-    )
+    add_database_arguments(parser)
     parser.add_argument(
         "--stacks",
         default="app,varnish",

@@ -28,6 +28,7 @@ AXE_JS = A11Y / "node_modules" / "axe-core" / "axe.min.js"
 # The window sizes the tests use most: a phone held upright and a desktop.
 NARROW = 360
 WIDE = 1280
+PASSWORD = "geheim-wachtwoord-123"  # what tests.factories.make_user sets
 
 
 def in_ci():
@@ -143,6 +144,18 @@ def log_in(context, user, live_server_url):
         [{"name": cookie.key, "value": cookie.value, "url": live_server_url}]
     )
     return context
+
+
+def log_in_by_form(new_page, live_server, username, password=PASSWORD):
+    """Open a wide page and log username in through the admin's login form, as a
+    person would; return the page on the dashboard."""
+    page = new_page(width=WIDE, height=900)
+    page.goto(f"{live_server.url}/beheer/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#redactie-dashboard")
+    return page
 
 
 def watch(page, *, console=True):

@@ -3,22 +3,10 @@
 import pytest
 
 from articles.models import Article
-from tests.browser import WIDE
+from tests.browser import log_in_by_form
 from tests.factories import make_member
 
-PASSWORD = "geheim-wachtwoord-123"  # what tests.factories.make_user sets
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(new_page, live_server, username):
-    page = new_page(width=WIDE, height=900)
-    page.goto(f"{live_server.url}/beheer/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#redactie-dashboard")
-    return page
 
 
 def test_reporter_writes_editor_publishes_reader_reads(new_page, live_server):
@@ -26,7 +14,7 @@ def test_reporter_writes_editor_publishes_reader_reads(new_page, live_server):
     make_member("omar", "eindredacteur", first_name="Omar")
 
     # The reporter writes a draft and submits it for review.
-    reporter = log_in(new_page, live_server, "fatima")
+    reporter = log_in_by_form(new_page, live_server, "fatima")
     reporter.goto(f"{live_server.url}/beheer/articles/article/add/")
     reporter.fill("#id_title", "Nieuwe tramlijn in Casablanca geopend")
     reporter.fill(
@@ -49,7 +37,7 @@ def test_reporter_writes_editor_publishes_reader_reads(new_page, live_server):
     assert reader.goto(live_server.url + article.get_absolute_url()).status == 404
 
     # The editor finds it on the dashboard and publishes it.
-    editor = log_in(new_page, live_server, "omar")
+    editor = log_in_by_form(new_page, live_server, "omar")
     editor.get_by_role(
         "link", name="Nieuwe tramlijn in Casablanca geopend"
     ).first.click()

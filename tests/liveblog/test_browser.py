@@ -12,7 +12,7 @@ from django.test import Client
 
 from liveblog.models import LiveBlogUpdate
 from tests.a11y.test_pages import VNU_JAR, axe_violations, node_modules  # noqa: F401
-from tests.browser import WIDE
+from tests.browser import WIDE, log_in_by_form
 from tests.browser import log_in as log_in_as
 from tests.editing.helpers import close_page
 from tests.factories import make_article, make_author, make_image, make_member
@@ -20,19 +20,8 @@ from tests.liveblog.helpers import make_liveblog, make_update, make_updates
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "geheim-wachtwoord-123"  # what tests.factories.make_user sets
 # The default interval: the target is "within the poll interval".
 POLL_SECONDS = 10
-
-
-def log_in(new_page, live_server, username):
-    page = new_page(width=WIDE, height=900)
-    page.goto(f"{live_server.url}/beheer/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#redactie-dashboard")
-    return page
 
 
 @pytest.fixture
@@ -57,7 +46,7 @@ def test_an_update_posted_in_the_admin_reaches_an_open_reader_page(
     button = reader.locator("[data-liveblog-new]")
     assert button.is_hidden()
 
-    editor = log_in(new_page, live_server, "omar")
+    editor = log_in_by_form(new_page, live_server, "omar")
     editor.goto(f"{live_server.url}/beheer/liveblog/liveblog/{liveblog.pk}/change/")
     editor.fill("#id_title", "Reddingswerkers bereiken Amizmiz")
     editor.locator(".liveblog-post .ProseMirror:visible").first.click()
